@@ -142,3 +142,53 @@ class SearchResults:
     message: str | None = None  # one-line note, e.g. how a malformed query was read
     terms: tuple[str, ...] = ()  # query words to highlight in the reading view
     elapsed_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    """One progress tick from the indexer (the CLI draws a Rich bar, the app a footer gauge)."""
+
+    done: int
+    total: int
+    path: str = ""
+    phase: str = "indexing"  # "scanning", "indexing", "committing", "stories"
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What an index update did; ``skipped`` carries a reason per file."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: tuple[Skipped, ...] = ()
+    elapsed: float = 0.0
+    documents: int = 0  # documents in the index afterwards
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity mention inside an article.
+
+    ``paragraph`` indexes ``Article.paragraphs``; -1 means the title.  Offsets are
+    character offsets into that paragraph (or the title).
+    """
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    type: str  # PERSON, ORG, GPE, LOC, NORP, EVENT, FAC, LAW, DATE
+    entity_id: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles that report the same event."""
+
+    id: str
+    label: str
+    article_ids: tuple[str, ...]
+    date: str | None = None
