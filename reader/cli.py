@@ -46,8 +46,9 @@ class ReaderGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 import importlib.util  # noqa: E402  (kept next to its only user above)
@@ -55,6 +56,7 @@ import importlib.util  # noqa: E402  (kept next to its only user above)
 
 @click.group(
     cls=ReaderGroup,
+    subcommand_metavar="[PATH] | COMMAND [ARGS]...",
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="""\b
@@ -72,7 +74,7 @@ Examples:
 def cli(ctx: click.Context, demo: bool) -> None:
     """Follow one story across many outlets: search, read and compare news articles.
 
-    Run ``reader PATH`` to open the app on a folder of articles (.txt, .md, .html,
+    Run `reader PATH` to open the app on a folder of articles (.txt, .md, .html,
     .json, .jsonl, RSS/Atom), or use one of the commands below.
     """
     if ctx.invoked_subcommand is None:

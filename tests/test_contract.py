@@ -29,6 +29,8 @@ def test_engine_source_never_names_the_app():
         text = path.read_text(encoding="utf-8")
         for line in text.splitlines():
             stripped = line.strip()
-            if stripped.startswith(("import textual", "from textual", "import reader", "from reader")):
+            if stripped.startswith(
+                ("import textual", "from textual", "import reader", "from reader")
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}: {stripped}")
     assert offenders == []
