@@ -1,0 +1,594 @@
+"""Align two articles sentence by sentence by what they report.
+
+Each sentence becomes a bag of weighted features: stemmed content words, name keys and
+initials (see ``index.lexical``), numbers/months/weekdays, canonical entities when the
+recogniser finds any.  A feature's weight is its general rarity (the index's IDF or
+wordfreq) times its rarity *inside this pair of articles*, so "North Korea" in a piece
+about North Korea counts for little and a shared "Hamada" or "anti-submarine" counts
+for a lot.  Sentences are scored by weighted cosine (pairs sharing fewer than
+MIN_SHARED things are not scored at all); quotes that share their words are the same
+quote; headlines and leads get a small prior.  Every sentence then links to its best
+counterpart if that reaches FLOOR, so a sentence that sums up two of the other
+article's sentences aligns with both (many-to-one from either side).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .lexical import (
+    MONTHS,
+    STOPWORDS,
+    WEEKDAYS,
+    IdfFn,
+    Token,
+    initials,
+    is_title_case,
+    name_key,
+    name_runs,
+    name_vocabulary,
+    number_value,
+    stem,
+    tokenize,
+    weight_fn,
+)
+from .model import Article, Mention, Span
+from .quotes import Quote, find_quotes, quote_similarity
+from .sentences import TITLE_PARAGRAPH, Sentence, split_sentences
+
+SAME_QUOTE, SAME_FACT, PARTIAL = "same_quote", "same_fact", "partial"
+SHARED, ONLY_A, ONLY_B = "shared", "only_a", "only_b"
+
+# Scores are weighted cosines (0..1).  A sentence links to its best counterpart when
+# that score reaches FLOOR; FACT separates a sentence that carries the same claim from
+# one that overlaps on a sub-fact.  The scores sit on a broad plateau on the gold seed
+# pairs (FLOOR 0.14-0.20 and LOCAL_POWER 2-2.5 all give F1 0.58-0.62) and were read by
+# eye on same-event pairs from three outlets (benchmarks/align_bench.py --basil N).
+FLOOR = 0.16
+FACT = 0.30
+QUOTE = 0.6  # quote_similarity needed to call two quotes the same
+QUOTE_WORDS = 3  # shared quote words that alone make two quotes the same
+LEAD = 0.1  # inverted pyramid: headlines, and first sentences, usually carry the main fact
+LOCAL_POWER = 2.0  # how hard to discount words repeated all over these two articles
+NAME_BOOST = 1.5
+NUMBER_WEIGHT = 4.0  # weight of a shared specific number
+MIN_SHARED = 2  # shared words/names/numbers a pair needs, whatever its cosine
+ENTITY_WEIGHT = 4.0
+
+
+@dataclass(frozen=True)
+class WordDiff:
+    """Word-level comparison of an aligned pair; spans are sentence-local offsets.
+    ``kind`` is "same" for words both sentences share (in order), "changed" otherwise."""
+
+    a: tuple[Span, ...]
+    b: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    a_idx: int
+    b_idx: int
+    kind: str  # same_quote / same_fact / partial
+    score: float
+    diff: WordDiff
+    shared_terms: tuple[str, ...] = ()  # the words that carried the match, for explaining it
+
+
+@dataclass(frozen=True)
+class Row:
+    """One display row.  ``a``/``b`` index the sentences shown (None = filler);
+    ``pair`` indexes ``Comparison.pairs`` when both sides are shown;
+    ``see_a``/``see_b`` name an aligned partner shown on another row."""
+
+    a: int | None
+    b: int | None
+    kind: str  # shared / only_a / only_b
+    pair: int | None = None
+    see_a: int | None = None
+    see_b: int | None = None
+
+
+@dataclass
+class Comparison:
+    a: Article
+    b: Article
+    sentences_a: list[Sentence]
+    sentences_b: list[Sentence]
+    pairs: list[AlignedPair]
+    rows: list[Row]
+    only_a: list[int]
+    only_b: list[int]
+    entities_a_only: list[str] = field(default_factory=list)
+    entities_b_only: list[str] = field(default_factory=list)
+    entities_both: list[str] = field(default_factory=list)
+    similarity: float = 0.0
+    # Per-sentence marks (sentence-local offsets): kind "quote" or "entity:<TYPE>".
+    marks_a: list[tuple[Span, ...]] = field(default_factory=list)
+    marks_b: list[tuple[Span, ...]] = field(default_factory=list)
+    entity_source: str = "names"  # "entities" when the recogniser found mentions
+
+    @property
+    def shared(self) -> int:
+        """Facts both report: groups of sentences linked by alignment."""
+        return _components(self.pairs)
+
+    def summary(self) -> str:
+        return f"{self.shared} shared, {len(self.only_a)} only in A, {len(self.only_b)} only in B"
+
+    def pairs_of_a(self, i: int) -> list[AlignedPair]:
+        return [p for p in self.pairs if p.a_idx == i]
+
+    def pairs_of_b(self, j: int) -> list[AlignedPair]:
+        return [p for p in self.pairs if p.b_idx == j]
+
+    def swapped(self) -> Comparison:
+        """The same comparison with A and B exchanged (rows rebuilt in B's order)."""
+        pairs = sorted(
+            (
+                AlignedPair(
+                    p.b_idx, p.a_idx, p.kind, p.score, WordDiff(p.diff.b, p.diff.a), p.shared_terms
+                )
+                for p in self.pairs
+            ),
+            key=lambda p: (p.a_idx, p.b_idx),
+        )
+        return Comparison(
+            a=self.b,
+            b=self.a,
+            sentences_a=self.sentences_b,
+            sentences_b=self.sentences_a,
+            pairs=pairs,
+            rows=build_rows(len(self.sentences_b), len(self.sentences_a), pairs),
+            only_a=list(self.only_b),
+            only_b=list(self.only_a),
+            entities_a_only=list(self.entities_b_only),
+            entities_b_only=list(self.entities_a_only),
+            entities_both=list(self.entities_both),
+            similarity=self.similarity,
+            marks_a=self.marks_b,
+            marks_b=self.marks_a,
+            entity_source=self.entity_source,
+        )
+
+    def to_dict(self) -> dict:
+        def side(article: Article, sentences: list[Sentence]) -> dict:
+            return {
+                "id": article.id,
+                "title": article.title,
+                "outlet": article.outlet,
+                "date": article.date,
+                "path": article.path,
+                "sentences": [s.text for s in sentences],
+            }
+
+        return {
+            "a": side(self.a, self.sentences_a),
+            "b": side(self.b, self.sentences_b),
+            "summary": self.summary(),
+            "similarity": round(self.similarity, 4),
+            "pairs": [
+                {
+                    "a": p.a_idx,
+                    "b": p.b_idx,
+                    "kind": p.kind,
+                    "score": round(p.score, 4),
+                    "shared_terms": list(p.shared_terms),
+                }
+                for p in self.pairs
+            ],
+            "only_a": self.only_a,
+            "only_b": self.only_b,
+            "rows": [
+                {"a": r.a, "b": r.b, "kind": r.kind, "see_a": r.see_a, "see_b": r.see_b}
+                for r in self.rows
+            ],
+            "entities": {
+                "source": self.entity_source,
+                "both": self.entities_both,
+                "a_only": self.entities_a_only,
+                "b_only": self.entities_b_only,
+            },
+        }
+
+
+# --------------------------------------------------------------------------- features
+
+
+@dataclass
+class _Side:
+    sentences: list[Sentence]
+    tokens: list[Sequence[Token]]
+    features: list[dict[str, float]]
+    labels: list[dict[str, str]]  # feature -> a readable word, for explanations
+    quotes: list[list[str]]
+    marks: list[tuple[Span, ...]]
+    names: set[str]
+
+
+def _sentence_features(
+    text: str, tokens: Sequence[Token], names: frozenset[str], weight: Callable[[str], float]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Weighted features of one sentence (entity features are added by ``_side``)."""
+    feats: dict[str, float] = {}
+    labels: dict[str, str] = {}
+
+    def add(key: str, w: float, label: str) -> None:
+        if w > feats.get(key, 0.0):
+            feats[key] = w
+            labels[key] = label
+
+    headline = is_title_case(tokens)
+    for i, t in enumerate(tokens):
+        low = t.lower
+        if t.kind == "number":
+            value = number_value(t)
+            if value is not None:
+                add("#" + value, _number_weight(value), t.text)
+            continue
+        if t.kind == "acronym":
+            add("@" + low, max(weight(low), 2.5) * NAME_BOOST, t.text)
+            continue
+        if len(low) < 2:
+            continue
+        if t.capitalised and (i > 0 or headline) and low in MONTHS and len(low) > 2:
+            add("m:" + str(MONTHS[low]), 2.0, t.text)
+            continue
+        if low in WEEKDAYS:
+            add("d:" + str(WEEKDAYS[low]), 2.0, t.text)
+            continue
+        if low in STOPWORDS:
+            continue
+        value = number_value(t)
+        if value is not None:
+            add("#" + value, 2.0, t.text)
+            continue
+        if t.capitalised and low in names:
+            add("n:" + name_key(low), weight(low) * NAME_BOOST, t.text)
+        else:
+            add("w:" + stem(low), weight(low), t.text)
+    for run in name_runs(text, tokens, names):
+        key = initials(run)
+        if key:
+            add("@" + key, max(weight(key), 2.5) * NAME_BOOST, " ".join(t.text for t in run))
+    return feats, labels
+
+
+def _number_weight(value: str) -> float:
+    """Numbers are strong evidence of one fact ("40 per cent", "2,000 jobs"), more so the
+    more specific they are; years and small counts are common."""
+    if len(value) == 1:
+        return NUMBER_WEIGHT / 2
+    if len(value) == 4 and value[:2] in ("19", "20"):
+        return NUMBER_WEIGHT * 0.75
+    return NUMBER_WEIGHT
+
+
+def _split(article: Article) -> tuple[list[Sentence], list[Sequence[Token]]]:
+    sentences = split_sentences(article)
+    return sentences, [tokenize(s.text) for s in sentences]
+
+
+def _side(
+    article: Article,
+    split: tuple[list[Sentence], list[Sequence[Token]]],
+    names: frozenset[str],
+    weight: Callable[[str], float],
+    mentions: Sequence[Mention],
+) -> _Side:
+    sentences, tokens = split
+    by_para: dict[int, list[int]] = defaultdict(list)
+    for k, s in enumerate(sentences):
+        by_para[s.paragraph].append(k)
+    placed: list[tuple[int, Mention]] = []  # (sentence, mention)
+    for m in mentions:
+        for k in by_para.get(m.paragraph, ()):
+            s = sentences[k]
+            if s.start <= m.start and m.end <= s.end:
+                placed.append((k, m))
+                break
+    feats, labels = [], []
+    for s, toks in zip(sentences, tokens, strict=True):
+        f, lab = _sentence_features(s.text, toks, names, weight)
+        feats.append(f)
+        labels.append(lab)
+    quotes: list[list[str]] = [[] for _ in sentences]
+    marks: list[list[Span]] = [[] for _ in sentences]
+    texts = {TITLE_PARAGRAPH: article.title, **dict(enumerate(article.paragraphs))}
+    for p, ks in by_para.items():
+        for q in find_quotes(texts[p]):
+            _spread(q, ks, sentences, quotes, marks)
+    entity_names = {m.canonical for m in mentions if m.type != "DATE"}
+    for k, m in placed:
+        start = sentences[k].start
+        feats[k]["e:" + m.entity_id] = ENTITY_WEIGHT
+        labels[k]["e:" + m.entity_id] = m.canonical
+        marks[k].append(Span(m.start - start, m.end - start, "entity:" + m.type))
+    return _Side(
+        sentences,
+        tokens,
+        feats,
+        labels,
+        quotes,
+        [tuple(sorted(m, key=lambda x: (x.start, x.end))) for m in marks],
+        entity_names,
+    )
+
+
+def _spread(q: Quote, ks: list[int], sentences: list[Sentence], quotes, marks) -> None:
+    """Attach a paragraph-level quote to the sentences it overlaps (quotes may span several)."""
+    for k in ks:
+        s = sentences[k]
+        lo, hi = max(q.start, s.start), min(q.end, s.end)
+        if hi > lo:
+            quotes[k].append(q.text[lo - q.start : hi - q.start])
+            marks[k].append(Span(lo - s.start, hi - s.start, "quote"))
+
+
+def _local_weights(a: _Side, b: _Side) -> dict[str, float]:
+    """Within-pair IDF: features found in many sentences of these two articles say little."""
+    df: dict[str, int] = defaultdict(int)
+    for f in a.features + b.features:
+        for key in f:
+            df[key] += 1
+    n = len(a.features) + len(b.features)
+    return {key: math.log((n + 1) / (d + 0.5)) ** LOCAL_POWER for key, d in df.items()}
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+def compare(
+    a: Article,
+    b: Article,
+    *,
+    idf: IdfFn | None = None,
+    mentions_a: Sequence[Mention] | None = None,
+    mentions_b: Sequence[Mention] | None = None,
+) -> Comparison:
+    """Align the sentences of ``a`` and ``b`` (title included, as sentence 0).
+
+    ``idf`` maps a word to its inverse document frequency in the user's corpus (e.g.
+    ``Library.idf``); it is blended with general-English rarity (wordfreq), which
+    stands in alone without it.  Entity mentions are looked up with
+    ``index.entities.find_mentions`` unless given (pass ``[]`` to skip recognition).
+    """
+    if mentions_a is None:
+        mentions_a = _mentions(a)
+    if mentions_b is None:
+        mentions_b = _mentions(b)
+    weight = weight_fn(idf)
+    split_a, split_b = _split(a), _split(b)
+    names = name_vocabulary([*split_a[1], *split_b[1]])
+    side_a = _side(a, split_a, names, weight, mentions_a)
+    side_b = _side(b, split_b, names, weight, mentions_b)
+    local = _local_weights(side_a, side_b)
+    vec_a = [_weigh(f, local) for f in side_a.features]
+    vec_b = [_weigh(f, local) for f in side_b.features]
+    scores = _score_matrix(vec_a, vec_b)
+    _lead_prior(scores, side_a.sentences, side_b.sentences)
+    quoted: dict[tuple[int, int], float] = {}
+    for i, qa in enumerate(side_a.quotes):
+        for j, qb in enumerate(side_b.quotes):
+            if qa and qb and (i, j) in scores:
+                q = _quote_match(qa, qb)
+                if q >= QUOTE:
+                    quoted[(i, j)] = q
+                    scores[(i, j)] = max(scores[(i, j)], FLOOR)
+    chosen = _select(scores)
+    pairs = []
+    for i, j in sorted(chosen):
+        s = scores[(i, j)]
+        kind = SAME_QUOTE if (i, j) in quoted else SAME_FACT if s >= FACT else PARTIAL
+        shared = sorted(set(vec_a[i]) & set(vec_b[j]), key=lambda k: -vec_a[i][k] * vec_b[j][k])
+        terms = tuple(dict.fromkeys(side_a.labels[i][k] for k in shared[:6]))
+        diff = word_diff(side_a.sentences[i].text, side_b.sentences[j].text)
+        pairs.append(AlignedPair(i, j, kind, round(s, 4), diff, terms))
+    na, nb = len(side_a.sentences), len(side_b.sentences)
+    aligned_a = {p.a_idx for p in pairs}
+    aligned_b = {p.b_idx for p in pairs}
+    only_a = [i for i in range(na) if i not in aligned_a]
+    only_b = [j for j in range(nb) if j not in aligned_b]
+    sim = (len(aligned_a) + len(aligned_b)) / (na + nb) if na + nb else 0.0
+    ents_a, ents_b, source = side_a.names, side_b.names, "entities"
+    if not ents_a and not ents_b:
+        ents_a, ents_b, source = _cheap_names(side_a, names), _cheap_names(side_b, names), "names"
+    return Comparison(
+        a=a,
+        b=b,
+        sentences_a=side_a.sentences,
+        sentences_b=side_b.sentences,
+        pairs=pairs,
+        rows=build_rows(na, nb, pairs),
+        only_a=only_a,
+        only_b=only_b,
+        entities_a_only=sorted(ents_a - ents_b),
+        entities_b_only=sorted(ents_b - ents_a),
+        entities_both=sorted(ents_a & ents_b),
+        similarity=sim,
+        marks_a=side_a.marks,
+        marks_b=side_b.marks,
+        entity_source=source,
+    )
+
+
+def _mentions(article: Article) -> list[Mention]:
+    try:
+        from .entities import find_mentions
+
+        return list(find_mentions(article))
+    except Exception:  # the recogniser is an optional boost; never fail a comparison on it
+        return []
+
+
+def _weigh(features: dict[str, float], local: dict[str, float]) -> dict[str, float]:
+    return {k: w * local[k] for k, w in features.items() if w * local[k] > 0}
+
+
+def _score_matrix(vec_a: list[dict[str, float]], vec_b: list[dict[str, float]]) -> dict:
+    """Weighted cosine for every pair sharing a feature (an inverted index keeps it sparse)."""
+    norm_a = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in vec_a]
+    norm_b = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in vec_b]
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for j, v in enumerate(vec_b):
+        for k, w in v.items():
+            postings[k].append((j, w))
+    scores: dict[tuple[int, int], float] = {}
+    for i, v in enumerate(vec_a):
+        acc: dict[int, float] = defaultdict(float)
+        for k, w in v.items():
+            for j, wb in postings.get(k, ()):
+                acc[j] += w * wb
+        for j, dot in acc.items():
+            if _enough_shared(v, vec_b[j]):
+                scores[(i, j)] = dot / (norm_a[i] * norm_b[j])
+    return scores
+
+
+def _enough_shared(x: dict[str, float], y: dict[str, float]) -> bool:
+    """Two sentences report the same thing only if they share at least MIN_SHARED words,
+    names or numbers: one shared word ("lot", "circus") between two short sentences
+    gives a high cosine and means nothing.  Entity ids and initials repeat a name
+    already counted, so they do not count again."""
+    n = 0
+    for k in x:
+        if k in y and k[0] in "wnmd#":
+            n += 1
+            if n >= MIN_SHARED:
+                return True
+    return False
+
+
+def _quote_match(qa: list[str], qb: list[str]) -> float:
+    """Best similarity between a quote of one sentence and a quote of the other, counting
+    only quotes that share at least QUOTE_WORDS content words."""
+    return max(
+        (quote_similarity(x, y, min_shared=QUOTE_WORDS) for x in qa for y in qb), default=0.0
+    )
+
+
+def _lead_prior(scores: dict, sa: list[Sentence], sb: list[Sentence]) -> None:
+    """Raise headline/headline and first-sentence/first-sentence pairs that already share
+    something: news puts the main fact first, so two reports' leads usually match."""
+    for pick in (_title_index, _lead_index):
+        i, j = pick(sa), pick(sb)
+        if i is not None and j is not None and scores.get((i, j), 0.0) > 0.05:
+            scores[(i, j)] += LEAD
+
+
+def _title_index(sentences: list[Sentence]) -> int | None:
+    return 0 if sentences and sentences[0].paragraph == TITLE_PARAGRAPH else None
+
+
+def _lead_index(sentences: list[Sentence]) -> int | None:
+    return next((k for k, s in enumerate(sentences) if s.paragraph >= 0), None)
+
+
+def _select(scores: dict[tuple[int, int], float]) -> set[tuple[int, int]]:
+    """Each sentence's best counterpart, when it reaches FLOOR (ties all count)."""
+    best_a: dict[int, float] = defaultdict(float)
+    best_b: dict[int, float] = defaultdict(float)
+    for (i, j), s in scores.items():
+        best_a[i] = max(best_a[i], s)
+        best_b[j] = max(best_b[j], s)
+    return {
+        (i, j) for (i, j), s in scores.items() if s >= FLOOR and (s >= best_a[i] or s >= best_b[j])
+    }
+
+
+def _cheap_names(side: _Side, names: frozenset[str]) -> set[str]:
+    """Capitalised names (runs of name words) when no recogniser is available."""
+    out: set[str] = set()
+    for s, toks in zip(side.sentences, side.tokens, strict=True):
+        for run in name_runs(s.text, toks, names):
+            words = [t for t in run if t.kind == "acronym" or len(t.text) > 1]
+            if words:
+                out.add(" ".join(t.text.replace("’", "'").removesuffix("'s") for t in words))
+    return out
+
+
+def _components(pairs: Sequence[AlignedPair]) -> int:
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in pairs:
+        parent[find(("a", p.a_idx))] = find(("b", p.b_idx))
+    return len({find(x) for x in list(parent)})
+
+
+# --------------------------------------------------------------------------- display
+
+
+def build_rows(na: int, nb: int, pairs: Sequence[AlignedPair]) -> list[Row]:
+    """Display rows in A's order.  Each aligned B sentence sits beside its best A partner
+    (the best match on the same row, further partners on the rows below); an A sentence
+    whose partners are shown elsewhere points at them; B-only sentences go right after
+    their B predecessor."""
+    best: dict[int, tuple[float, int, int]] = {}
+    for n, p in enumerate(pairs):
+        if p.b_idx not in best or p.score > best[p.b_idx][0]:
+            best[p.b_idx] = (p.score, p.a_idx, n)
+    homed: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for j, (_, i, n) in best.items():
+        homed[i].append((j, n))
+    best_of_a: dict[int, int] = {}
+    for p in sorted(pairs, key=lambda p: -p.score):
+        best_of_a.setdefault(p.a_idx, p.b_idx)
+    rows: list[Row] = []
+    for i in range(na):
+        mine = sorted(homed.get(i, ()), key=lambda jn: (-pairs[jn[1]].score, jn[0]))
+        if mine:
+            j, n = mine[0]
+            rows.append(Row(i, j, SHARED, pair=n))
+            rows.extend(Row(None, j2, SHARED, pair=n2, see_a=i) for j2, n2 in mine[1:])
+        elif i in best_of_a:
+            rows.append(Row(i, None, SHARED, see_b=best_of_a[i]))
+        else:
+            rows.append(Row(i, None, ONLY_A))
+    for j in range(nb):
+        if j in best:
+            continue
+        prev = [r for r, row in enumerate(rows) if row.b == j - 1]
+        pos = prev[-1] + 1 if prev else 0
+        rows.insert(pos, Row(None, j, ONLY_B))
+    return rows
+
+
+def word_diff(a: str, b: str) -> WordDiff:
+    """Which words of each sentence the other shares, in order (difflib over stems)."""
+    ta = [t for t in tokenize(a)]
+    tb = [t for t in tokenize(b)]
+    ka = [_diff_key(t) for t in ta]
+    kb = [_diff_key(t) for t in tb]
+    sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
+    same_a: set[int] = set()
+    same_b: set[int] = set()
+    for block in sm.get_matching_blocks():
+        same_a.update(range(block.a, block.a + block.size))
+        same_b.update(range(block.b, block.b + block.size))
+    return WordDiff(_spans(ta, same_a), _spans(tb, same_b))
+
+
+def _diff_key(t: Token) -> str:
+    return stem(t.lower) if t.kind == "word" else t.lower
+
+
+def _spans(tokens: list[Token], same: set[int]) -> tuple[Span, ...]:
+    """Merge consecutive tokens of one kind into spans (covering the gaps between them)."""
+    out: list[Span] = []
+    for k, t in enumerate(tokens):
+        kind = "same" if k in same else "changed"
+        if out and out[-1].kind == kind:
+            out[-1] = Span(out[-1].start, t.end, kind)
+        else:
+            out.append(Span(t.start, t.end, kind))
+    return tuple(out)

@@ -1,0 +1,224 @@
+"""Parallel indexing: worker processes parse files *and* write Whoosh segments.
+
+Parsing and cleaning dominate indexing time, and shipping parsed documents back to
+one writer costs pickling plus a busy parent.  So each worker runs the whole
+file -> segment path for a chunk of files, writing a compound segment into its own
+temporary directory inside the generation directory.  The parent (holding
+Whoosh's write lock) deletes superseded documents, moves the finished segment file
+in, and commits a TOC that includes it: every chunk is one atomic commit, so
+results appear early and a crash loses at most the chunks in flight.
+
+The temporary directories start with "." so Whoosh's ``clean_files`` (run by every
+commit) never deletes a segment a worker is still writing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from .ingest import FileResult, parse_file
+from .locking import release_inherited
+from .schema import document, unpack_article
+
+TMP_PREFIX = ".seg-"
+WRITER_MB = 96
+
+_progress_queue: Any = None
+_parent_pid: int | None = None
+
+
+@dataclass
+class Outcome:
+    """What indexing one file did (no documents: those went into a segment)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    hash: str
+    reason: str | None
+    unchanged: bool  # bytes identical to the indexed version: nothing parsed
+    ids: tuple[str, ...] = ()  # every article id the file holds now
+    hashes: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()  # ids (re)indexed now: new or changed content
+
+
+def plan(result: FileResult, old: Mapping[str, str]) -> tuple[list[dict], Outcome]:
+    """Which of a file's documents must be (re)written, given the indexed id -> hash."""
+    docs: list[dict] = []
+    seen: set[str] = set()
+    kept: list[dict] = []
+    for doc in result.docs:
+        if doc["id"] in seen:
+            continue  # a record repeated inside one file: index it once
+        seen.add(doc["id"])
+        kept.append(doc)
+        if old.get(doc["id"]) != doc["hash"]:
+            docs.append(doc)
+    outcome = Outcome(
+        result.path,
+        result.size,
+        result.mtime_ns,
+        result.hash,
+        result.reason,
+        result.unchanged,
+        tuple(d["id"] for d in kept),
+        tuple(d["hash"] for d in kept),
+        tuple(d["id"] for d in docs),
+    )
+    return docs, outcome
+
+
+Job = tuple[str, "str | None", dict]  # (path, indexed file hash or None, indexed id -> hash)
+
+
+def _init_worker(queue: Any) -> None:
+    global _progress_queue, _parent_pid
+    release_inherited()
+    _progress_queue = queue
+    _parent_pid = os.getppid()
+
+
+def _orphaned() -> bool:
+    """True once the indexing process died (kill -9): stop instead of working for nobody."""
+    return _parent_pid is not None and os.getppid() != _parent_pid
+
+
+def index_chunk(gdir: str, schema: Any, jobs: list[Job]) -> tuple[Any, str | None, list[Outcome]]:
+    """Worker: parse ``jobs`` into one new segment.  Returns (segment, its temp dir, outcomes).
+
+    ``schema`` is passed in rather than read from the index: the parent's commits
+    replace the TOC file while workers run.
+    """
+    tmp = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    ix = whoosh_index.create_in(str(tmp), schema)
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+    outcomes: list[Outcome] = []
+    try:
+        for path, known_hash, old in jobs:
+            if _orphaned():
+                raise SystemExit(1)
+            docs, outcome = plan(parse_file(path, known_hash), old)
+            for doc in docs:
+                writer.add_document(**doc)
+            outcomes.append(outcome)
+            if _progress_queue is not None:
+                _progress_queue.put(path)
+        if not writer._added:
+            writer.cancel()
+            shutil.rmtree(tmp, ignore_errors=True)
+            return None, None, outcomes
+        segment = writer._finalize_segment()
+        writer._finish()
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return segment, str(tmp), outcomes
+
+
+def restyle(blob: bytes, entities: list[str], fields: dict[str, Any]) -> dict[str, Any]:
+    """The Whoosh document for a stored article with new corpus-level field values."""
+    article = unpack_article(blob)
+    doc = document(article, entities, fields.get("story"))
+    doc.update(fields)
+    return doc
+
+
+def reindex_chunk(
+    gdir: str, schema: Any, items: list[tuple[bytes, list[str], dict]]
+) -> tuple[Any, str]:
+    """Worker: write stored articles with new field values into one new segment."""
+    tmp = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    writer = SegmentWriter(whoosh_index.create_in(str(tmp), schema), _lk=False, limitmb=WRITER_MB)
+    try:
+        for blob, entities, fields in items:
+            if _orphaned():
+                raise SystemExit(1)
+            writer.add_document(**restyle(blob, entities, fields))
+        segment = writer._finalize_segment()
+        writer._finish()
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return segment, str(tmp)
+
+
+def adopt_segment(ix: Any, segment: Any, tmp: str, deletes: list[str]) -> None:
+    """Parent: delete superseded ids, move the worker's segment in, commit (one atomic TOC write)."""
+    writer = ix.writer()
+    try:
+        for doc_id in deletes:
+            writer.delete_by_term("id", doc_id)
+        for name in os.listdir(tmp):
+            if name.startswith(f"{segment.indexname}_{segment.segid}"):
+                os.replace(os.path.join(tmp, name), os.path.join(ix.storage.folder, name))
+        finalsegments = writer._merge_segments(None, False, True)
+        finalsegments.append(segment)
+        writer._close_segment()
+        writer._commit_toc(finalsegments)
+        writer._finish()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def remove_leftovers(gdir: Path) -> None:
+    """Temp segment dirs of workers killed mid-chunk (call while holding the update lock)."""
+    for p in gdir.glob(f"{TMP_PREFIX}*"):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def chunks(jobs: list, first: int = 50, largest: int = 5000) -> Iterator[list]:
+    """Small chunks first (results show up early), then bigger ones (fewer segments)."""
+    size, i = first, 0
+    while i < len(jobs):
+        yield jobs[i : i + size]
+        i += size
+        size = min(largest, size * 2)
+
+
+@dataclass
+class Pool:
+    """Two worker processes and a progress queue; ``fork`` only when no threads run."""
+
+    workers: int = 2
+    executor: Any = None
+    queue: Any = None
+    _ctx: Any = field(default=None, repr=False)
+
+    def __enter__(self) -> Pool:
+        import multiprocessing as mp
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = mp.get_all_start_methods()
+        if "fork" in methods and threading.active_count() == 1:
+            self._ctx = mp.get_context("fork")
+        else:
+            self._ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self.queue = self._ctx.Queue()
+        self.executor = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=self._ctx,
+            initializer=_init_worker,
+            initargs=(self.queue,),
+        )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.queue.close()

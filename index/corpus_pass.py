@@ -1,0 +1,100 @@
+"""Corpus-level fields, computed after the documents are committed.
+
+Some values depend on the whole corpus, not one article: the story an article
+belongs to (and later corpus-level dates).  ``finalize`` returns the values each
+article should have; the store compares them with what is indexed and rewrites only
+the documents whose values changed, in one extra commit.
+
+Cheap for small changes: regrouping 100k articles costs minutes, so when only a few
+articles changed we regroup their *neighbourhood* instead: the stories of the
+articles most similar to each changed one (found with a Whoosh more-like-this
+query), plus the changed articles.  A changed article can only join a story whose
+members resemble it, so this finds the same stories the full pass would, except
+for rare chain effects across many stories.  A large change (or a first build)
+runs the full pass.
+
+``articles`` is a lazy sequence (``store.StoredArticles``): indexing it loads one
+article; it also offers ``neighbours``, ``story_members`` and ``entities_of`` for
+the neighbourhood pass.  Any plain sequence of Articles works (full pass only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+from .model import Article
+from .stories import group_stories
+
+# Fields finalize may set; the store re-indexes a document when one of them changes.
+FIELDS = ("story",)
+
+NEIGHBOURS = 12  # similar articles looked up per changed article
+SMALL_CHANGE = 50  # up to this many changed articles (or 1% of the corpus) -> neighbourhood
+MAX_REGROUP = 2000  # a neighbourhood bigger than this is regrouped by the full pass
+
+
+def finalize(
+    articles: Sequence[Article], changed_ids: Collection[str]
+) -> dict[str, dict[str, str]]:
+    """article id -> {field: value} for the articles whose corpus-level fields were computed.
+
+    ``changed_ids`` are the ids added, updated or removed by this update.
+    """
+    n = len(articles)
+    if _can_go_local(articles) and 0 < len(changed_ids) <= max(SMALL_CHANGE, n // 100):
+        local = _neighbourhood(articles, changed_ids)
+        if local is not None and len(local) <= MAX_REGROUP:
+            return _stories(local, articles)
+    return _stories(articles, articles)
+
+
+def _can_go_local(articles: Any) -> bool:
+    return all(hasattr(articles, m) for m in ("neighbours", "story_members", "get"))
+
+
+def _neighbourhood(articles: Any, changed_ids: Iterable[str]) -> list[Article] | None:
+    ids: dict[str, None] = {}
+    for article_id in changed_ids:
+        article = articles.get(article_id)
+        if article is None:  # removed
+            continue
+        ids[article_id] = None
+        for other in articles.neighbours(article, NEIGHBOURS):
+            ids.setdefault(other, None)
+    stories = {articles.story_of(i) for i in ids} - {None, ""}
+    for story in stories:
+        for member in articles.story_members(story):
+            ids.setdefault(member, None)
+        if len(ids) > MAX_REGROUP:
+            return None
+    loaded = [articles.get(i) for i in ids]
+    return [a for a in loaded if a is not None]
+
+
+def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str]]:
+    entities = _EntityMap(articles) if hasattr(articles, "entities_of") else None
+    values: dict[str, dict[str, str]] = {}
+    for story in group_stories(group, entities=entities):
+        for article_id in story.article_ids:
+            values[article_id] = {"story": story.id}
+    return values
+
+
+class _EntityMap(Mapping[str, list[str]]):
+    """article id -> canonical entity names, read from the index on demand."""
+
+    def __init__(self, articles: Any) -> None:
+        self._articles = articles
+
+    def __getitem__(self, key: str) -> list[str]:
+        return self._articles.entities_of(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._articles.entities_of(key) or default
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return len(self._articles)

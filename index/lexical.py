@@ -1,0 +1,226 @@
+"""Words, stems, names and numbers: the shared vocabulary of alignment and story grouping.
+
+Cheap, dependency-light signals that work without the entity recogniser:
+- content words stemmed with Whoosh's Porter2 stemmer, weighted by rarity (an index's
+  IDF when given, else wordfreq's general-English frequency);
+- capitalised names, with a loose key so "Korea"/"Korean" and "Japan"/"Japanese" meet,
+  and initials of multi-word names so "United States"/"U.S."/"US" and
+  "North Korea"/"N.K." meet;
+- numbers (digits or spelled out), months and weekdays.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+from whoosh.lang.porter2 import stem as _porter2
+from wordfreq import zipf_frequency
+
+IdfFn = Callable[[str], float]
+
+STOPWORDS = frozenset(
+    """a about above across after again against all almost also although always am among an
+    and another any anyone anything are around as at be became because become been before
+    being below between both but by can could did do does doing done down during each
+    either else ever every few for from further had has have having he her here hers
+    herself him himself his how however i if in into is it its itself just least less
+    like may me might mine more most much must my myself neither no nor not now of off
+    often on once one only onto or other others our ours ourselves out over own per
+    perhaps quite rather said same says say saying see seen several shall she should
+    since so some such than that the their theirs them themselves then there these they
+    this those though through thus to too toward towards under until up upon us very via
+    was we were what whatever when where whether which while who whom whose why will
+    with within without would yet you your yours yourself also told according mr mrs ms
+    s t re ve ll d m""".split()
+)
+
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12, "first": 1, "second": 2,
+    "third": 3, "fourth": 4, "fifth": 5,
+}  # fmt: skip
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {
+    "monday": 1,
+    "tuesday": 2,
+    "wednesday": 3,
+    "thursday": 4,
+    "friday": 5,
+    "saturday": 6,
+    "sunday": 7,
+}
+# Lower-case words allowed inside a multi-word name ("Republic of Korea", "Bank of America").
+NAME_JOINERS = frozenset({"of", "de", "la", "du", "van", "von", "al", "bin"})
+
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,:]\d+)*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+class Token(NamedTuple):
+    """A word, acronym or number with its offsets in the source text."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # "word", "acronym", "number"
+    lower: str  # lower case, possessive stripped, dots removed from acronyms
+    capitalised: bool
+
+
+@lru_cache(maxsize=4096)
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Tokens of a text (cached: alignment looks at the same sentences several times)."""
+    out: list[Token] = []
+    append = out.append
+    for m in _TOKEN.finditer(text):
+        raw = m.group()
+        start, end = m.span()
+        first = raw[0]
+        if first.isdigit():
+            append(Token(raw, start, end, "number", raw.replace(",", ""), False))
+        elif "." in raw:
+            append(Token(raw, start, end, "acronym", raw.replace(".", "").lower(), True))
+        else:
+            low = raw.lower()
+            if "'" in raw or "’" in raw:
+                low = _POSSESSIVE.sub("", low).replace("’", "'")
+            cap = first.isupper()
+            kind = "acronym" if cap and 2 <= len(raw) <= 6 and raw.isupper() else "word"
+            append(Token(raw, start, end, kind, low, cap))
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _porter2(word)
+
+
+@lru_cache(maxsize=200_000)
+def rarity(word: str) -> float:
+    """How informative a word is in general English: ~0.3 for "said", ~4 for "hamada"."""
+    return max(0.3, 6.6 - zipf_frequency(word, "en"))
+
+
+def weight_fn(idf: IdfFn | None) -> Callable[[str], float]:
+    """A word -> weight function.  With the index's IDF, the geometric mean of that and
+    general-English rarity: the corpus knows which words are common *here* (every
+    article of a Korea corpus says "Korea"), wordfreq knows which are common anywhere
+    (a six-article corpus cannot tell "said" from "Tamm").  Words the index cannot
+    rate fall back to rarity alone."""
+    if idf is None:
+        return rarity
+
+    @lru_cache(maxsize=100_000)
+    def weight(word: str) -> float:
+        try:
+            value = float(idf(word))
+        except Exception:  # an index that cannot answer must not break a comparison
+            value = float("nan")
+        if not math.isfinite(value) or value <= 0:
+            return rarity(word)
+        return max(0.3, math.sqrt(value * rarity(word)))
+
+    return weight
+
+
+def name_key(lower: str) -> str:
+    """Loose key that joins a place and its demonym ("korea"/"korean", "japan"/"japanese",
+    "russia"/"russian") at the cost of rare collisions between long names."""
+    return lower[:5]
+
+
+def number_value(token: Token) -> str | None:
+    """Canonical value of a number token or number word, else None."""
+    if token.kind == "number":
+        text = token.lower
+        if re.fullmatch(r"\d+\.0+", text):
+            text = text.split(".")[0]
+        return text.lstrip("0") or "0"
+    n = NUMBER_WORDS.get(token.lower)
+    return None if n is None else str(n)
+
+
+def is_title_case(tokens: Sequence[Token]) -> bool:
+    """A headline written In Title Case: capitals say nothing about names there."""
+    words = [t for t in tokens if t.kind == "word" and t.lower not in STOPWORDS]
+    if len(words) < 3:
+        return False
+    return sum(t.capitalised for t in words) >= 0.75 * len(words)
+
+
+def name_vocabulary(sentences: Iterable[str | Sequence[Token]]) -> frozenset[str]:
+    """Lower-case words that look like names in these sentences (texts or their tokens):
+    seen capitalised somewhere other than the start of a sentence, never in lower case."""
+    capital: set[str] = set()
+    lower: set[str] = set()
+    for item in sentences:
+        tokens = tokenize(item) if isinstance(item, str) else item
+        if is_title_case(tokens):
+            continue
+        for i, t in enumerate(tokens):
+            if t.kind != "word":
+                continue
+            if t.text[0].islower():
+                lower.add(t.lower)
+            elif i > 0 and t.lower not in STOPWORDS:
+                capital.add(t.lower)
+    return frozenset(capital - lower)
+
+
+def name_runs(text: str, tokens: Sequence[Token], names: frozenset[str]) -> list[list[Token]]:
+    """Maximal runs of name words (and initials) separated only by spaces, e.g.
+    "Lloyd J. Austin", "S. Korea", "Democratic People's Republic of Korea"."""
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    for t in tokens:
+        if current:
+            last = current[-1]
+            if t.start != last.end + 1 or text[last.end] != " ":
+                gap = text[last.end : t.start].strip()
+                if gap and not (gap == "." and len(last.text) == 1):
+                    runs.append(current)
+                    current = []
+        if t.capitalised and (
+            t.kind == "acronym" or (t.kind == "word" and (len(t.text) == 1 or t.lower in names))
+        ):
+            current.append(t)
+        elif current and t.lower in NAME_JOINERS and not t.capitalised:
+            current.append(t)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    out = []
+    for run in runs:
+        while run and run[-1].lower in NAME_JOINERS and not run[-1].capitalised:
+            run.pop()
+        if run and not (len(run) == 1 and len(run[0].text) == 1):
+            out.append(run)
+    return out
+
+
+def initials(run: list[Token]) -> str | None:
+    """Initials of a multi-word name: "United States" -> "us", "S. Korea" -> "sk"."""
+    parts = [t for t in run if not (t.lower in NAME_JOINERS and not t.capitalised)]
+    if len(parts) < 2 or len(parts) > 5 or any(t.kind == "number" for t in parts):
+        return None
+    letters = []
+    for t in parts:
+        if t.kind == "acronym":
+            return None  # "UN Security Council": the acronym already speaks
+        letters.append(t.lower[0])
+    return "".join(letters)

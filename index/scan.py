@@ -1,0 +1,98 @@
+"""Which files are in the corpus, cheaply when no folder changed.
+
+``load.iter_files`` decides what counts as an article file (suffixes, hidden files,
+index folders, duplicate links); it costs ~0.1 ms per file, seconds for 100k files.
+Adding, removing or renaming a file changes its folder's mtime, so we keep the
+mtimes of every folder alongside the file list of the last full scan: when they all
+match, the list is still right and only the files' own stat is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from .load import iter_files
+from .manifest import Manifest
+from .model import Skipped
+
+MAX_DIRS = 50_000
+_KEY = "scan"
+
+
+def folder_mtimes(roots: Sequence[Path]) -> dict[str, int] | None:
+    """mtime of every folder under the roots (None when there are too many to track)."""
+    out: dict[str, int] = {}
+    seen: set[str] = set()
+    stack = [str(r) for r in roots]
+    while stack:
+        d = stack.pop()
+        try:
+            st = os.stat(d)
+        except OSError:
+            out[d] = -1  # missing: a root reappearing must trigger a full scan
+            continue
+        if not os.path.isdir(d):
+            out[d] = st.st_mtime_ns
+            continue
+        out[d] = st.st_mtime_ns
+        try:
+            with os.scandir(d) as it:
+                for e in it:
+                    if e.name.startswith("."):
+                        continue
+                    try:
+                        if not e.is_dir():
+                            continue
+                        if e.is_symlink():
+                            real = os.path.realpath(e.path)
+                            if real in seen:
+                                continue
+                            seen.add(real)
+                    except OSError:
+                        continue
+                    stack.append(e.path)
+                    if len(out) + len(stack) > MAX_DIRS:
+                        return None
+        except OSError:
+            continue
+    return out
+
+
+def corpus_files(
+    roots: Sequence[Path], manifest: Manifest | None
+) -> tuple[list[str], list[Skipped], dict | None]:
+    """(candidate files, skipped entries, state to save with ``remember``)."""
+    mtimes = folder_mtimes(roots)
+    key = [str(r) for r in roots]
+    if manifest is not None and mtimes is not None:
+        try:
+            cached = json.loads(manifest.get_meta(_KEY) or "null")
+        except ValueError:
+            cached = None
+        if cached and cached.get("roots") == key and cached.get("dirs") == mtimes:
+            skipped = [Skipped(p, r) for p, r in cached["skipped"]]
+            return list(cached["files"]), skipped, None
+    files: list[str] = []
+    skipped: list[Skipped] = []
+    for item in iter_files(roots):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            files.append(str(item))
+    state = None
+    if mtimes is not None:
+        state = {
+            "roots": key,
+            "dirs": mtimes,
+            "files": files,
+            "skipped": [[s.path, s.reason] for s in skipped],
+        }
+    return files, skipped, state
+
+
+def remember(manifest: Manifest, state: dict | None) -> None:
+    if state is not None:
+        manifest.set_meta(_KEY, json.dumps(state))

@@ -1,0 +1,98 @@
+"""The Whoosh schema: what is searchable, sortable, facetable and stored per article.
+
+Body text is indexed with character offsets (``chars=True``) so snippets are cut
+from stored offsets instead of re-tokenising each hit.  The whole Article is stored
+as compressed JSON so ``Library.get`` never needs the source file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from datetime import datetime
+from typing import Any
+
+from whoosh.analysis import IDTokenizer, LowercaseFilter
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
+
+from . import whoosh_patches  # noqa: F401  (performance fixes, applied on import)
+from .analysis import FastText
+from .model import Article
+
+SCHEMA_VERSION = 1
+TITLE_BOOST = 2.0
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_EXACT_CI = IDTokenizer() | LowercaseFilter()  # case-insensitive exact match
+
+
+def build_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        path=ID(stored=True),
+        # Stop words stay in the index so phrases like "state of the union" match exactly.
+        title=FastText(stored=True, field_boost=TITLE_BOOST),
+        body=FastText(chars=True),
+        outlet=ID(stored=True, sortable=True, analyzer=_EXACT_CI),
+        date=DATETIME(stored=True),
+        # yyyymmdd, 0 when unknown: sorts undated articles last and feeds the month facet.
+        sortdate=NUMERIC(int, bits=32, signed=False, sortable=True, default=0),
+        entity=KEYWORD(stored=True, commas=True, scorable=True, lowercase=True, sortable=True),
+        story=ID(stored=True, sortable=True),
+        hash=ID(stored=True),
+        url=STORED(),
+        article=STORED(),
+    )
+
+
+def pack_article(article: Article) -> bytes:
+    data = json.dumps(article.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(data.encode("utf-8", "surrogatepass"), 6)
+
+
+def unpack_article(blob: bytes) -> Article:
+    return Article.from_dict(json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass")))
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """ISO yyyy[-mm[-dd]] -> datetime (missing parts = 1), None when unparseable."""
+    if not value:
+        return None
+    parts = value.strip()[:10].split("-")
+    try:
+        nums = [int(p) for p in parts if p]
+        while len(nums) < 3:
+            nums.append(1)
+        return datetime(nums[0], nums[1], nums[2])
+    except (ValueError, IndexError):
+        return None
+
+
+def _indexable(text: str) -> str:
+    """Lone surrogates cannot be UTF-8 encoded; same length keeps char offsets valid."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def document(article: Article, entities: list[str], story: str | None) -> dict[str, Any]:
+    """The field values Whoosh indexes for one article."""
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "path": article.path,
+        "title": _indexable(article.title or ""),
+        "body": _indexable(article.body),
+        "hash": article.content_hash,
+        "url": article.url,
+        "article": pack_article(article),
+    }
+    if article.outlet:
+        doc["outlet"] = article.outlet
+    when = parse_date(article.date)
+    if when is not None:
+        doc["date"] = when
+        doc["sortdate"] = when.year * 10000 + when.month * 100 + when.day
+    if entities:
+        doc["entity"] = ",".join(e.replace(",", " ") for e in entities)
+    if story:
+        doc["story"] = story
+    return doc

@@ -1,0 +1,791 @@
+"""The on-disk library: a Whoosh index of one corpus, kept in step with its files.
+
+Usage (the app, the CLI and other engine modules code against exactly this)::
+
+    with Library.open([folder], index_dir=None, readonly=False) as lib:
+        if lib.needs_update():                       # cheap: stat only
+            report = lib.update(progress_callback)   # IndexReport; rebuild=True for a fresh build
+        results = lib.search('missile date:2023-06', limit=20, sort="relevance",
+                             filters={"outlet": "Yonhap"}, snippets=True, facets=True)
+        article = lib.get(results.hits[0].id)        # or by source path
+        lib.idf("missiles"); len(lib); lib.articles()
+
+Layout of an index directory::
+
+    .reader-index   marker (JSON: schema version, corpus) so we never clobber a stranger's dir
+    CURRENT         name of the live generation directory, replaced atomically on rebuild
+    g<N>/           Whoosh segments + manifest.sqlite (which files hold which articles)
+    update.lock     flock held by the one process updating (released by the kernel on death)
+
+``update`` is incremental: unchanged files cost one ``stat``; files whose stat changed
+are hashed, and only files whose bytes changed are parsed again (per article for
+multi-article files).  Many files are parsed by two worker processes that write
+their own segments (build.py); each finished chunk is one commit, so a long first
+build is searchable early, and a crash (even ``kill -9``) leaves the last commit
+usable.  After the documents, corpus-level fields (stories) are computed by
+``corpus_pass.finalize`` and applied in one more commit.
+
+Errors a user can act on are ``errors.LibraryError`` subclasses with plain messages.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
+
+from . import corpus_pass
+from .build import (
+    Job,
+    Outcome,
+    Pool,
+    adopt_segment,
+    chunks,
+    index_chunk,
+    plan,
+    reindex_chunk,
+    remove_leftovers,
+    restyle,
+)
+from .columns import ColumnView
+from .errors import IndexNotFound, IndexUnwritable, LibraryError
+from .ingest import parse_file, stat_key
+from .locking import UpdateLock
+from .manifest import FileEntry, LazyEntries, Manifest
+from .model import Article, IndexProgress, IndexReport, SearchResults, Skipped
+from .paths import MARKER, default_index_dir, remember_corpus, resolve_corpus
+from .scan import corpus_files
+from .scan import remember as remember_scan
+from .schema import SCHEMA_VERSION, build_schema, unpack_article
+
+__all__ = ["Library", "LibraryError", "IndexNotFound", "IndexUnwritable"]
+
+Progress = Callable[[IndexProgress], None]
+
+BATCH_DOCS = 2000  # commit this often during a long build so results show up early
+POOL_MIN_FILES = 24  # below this, parsing in-process beats starting workers
+WRITER_MB = 128
+
+
+class Library:
+    """One corpus and its index.  Thread-safe for one updater plus concurrent searches."""
+
+    def __init__(self, corpus: tuple[Path, ...], index_dir: Path, readonly: bool) -> None:
+        self.corpus = corpus
+        self.index_dir = index_dir
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        self._gen: str | None = None
+        self._ix: Any = None
+        self._searcher: Any = None
+        self._searcher_gen = -1
+        self._manifest: Manifest | None = None
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls,
+        corpus: Sequence[str | os.PathLike],
+        index_dir: Path | None = None,
+        *,
+        readonly: bool = False,
+    ) -> Library:
+        """Open (creating unless ``readonly``) the index of ``corpus``.
+
+        Raises IndexNotFound (readonly and no index yet), IndexUnwritable, LibraryError.
+        """
+        roots = resolve_corpus(corpus)
+        directory = (
+            Path(index_dir).expanduser().resolve() if index_dir else default_index_dir(roots)
+        )
+        lib = cls(roots, directory, readonly)
+        if readonly:
+            if not (directory / MARKER).exists() or not (directory / "CURRENT").exists():
+                raise IndexNotFound(
+                    f"no index at {directory}; build one with: reader index "
+                    + " ".join(str(r) for r in roots)
+                )
+        else:
+            lib._create_if_needed()
+        lib._open_generation()
+        return lib
+
+    def _create_if_needed(self) -> None:
+        d = self.index_dir
+        try:
+            if d.exists() and any(d.iterdir()) and not (d / MARKER).exists():
+                raise LibraryError(
+                    f"{d} exists and is not a reader index; choose an empty or new directory"
+                )
+            d.mkdir(parents=True, exist_ok=True)
+            marker = d / MARKER
+            if not marker.exists():
+                info = {"schema": SCHEMA_VERSION, "corpus": [str(r) for r in self.corpus]}
+                _atomic_write(marker, json.dumps(info, indent=1))
+            if not (d / "CURRENT").exists():
+                gen = "g1"
+                _create_whoosh(d / gen)
+                _atomic_write(d / "CURRENT", gen)
+        except OSError as exc:
+            raise _unwritable(d, exc) from exc
+
+    def _read_current(self) -> str:
+        try:
+            return (self.index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise IndexNotFound(f"no index at {self.index_dir} ({exc.strerror})") from exc
+
+    def _open_generation(self) -> None:
+        """(Re)open whatever generation CURRENT names; cheap when it has not changed."""
+        gen = self._read_current()
+        if gen == self._gen and self._ix is not None:
+            return
+        gdir = self.index_dir / gen
+        try:
+            # No mmap: a full scan of stored articles would otherwise count the
+            # whole file toward the process' RSS.
+            storage = FileStorage(str(gdir), readonly=self.readonly, supports_mmap=False)
+            ix = storage.open_index(schema=None)
+        except Exception as exc:  # whoosh raises its own EmptyIndexError, OSError...
+            raise LibraryError(f"cannot open the index at {gdir}: {exc}") from exc
+        if "article" not in ix.schema.names():
+            raise LibraryError(
+                f"{gdir} was built by an incompatible version; run reader index --rebuild"
+            )
+        old_searcher, old_manifest = self._searcher, self._manifest
+        self._ix, self._gen, self._searcher, self._manifest = ix, gen, None, None
+        for thing in (old_searcher, old_manifest):
+            if thing is not None:
+                thing.close()
+
+    @property
+    def _gen_dir(self) -> Path:
+        return self.index_dir / (self._gen or self._read_current())
+
+    def _manifest_ro(self) -> Manifest:
+        if self._manifest is None:
+            self._manifest = Manifest(self._gen_dir, readonly=self.readonly)
+        return self._manifest
+
+    def searcher(self) -> Any:
+        """A Whoosh searcher that sees the latest commit (checked on every call).
+
+        Not ``Searcher.refresh()``: whoosh-reloaded 2.7.5 reuses segment readers
+        by segment id there, so documents deleted since stay visible.
+        """
+        with self._lock:
+            self._open_generation()
+            generation = self._ix.latest_generation()
+            if self._searcher is None or self._searcher_gen != generation:
+                old, self._searcher = self._searcher, self._ix.searcher()
+                self._searcher_gen = generation
+                if old is not None:
+                    old.close()
+            return self._searcher
+
+    # ------------------------------------------------------------------ reading
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self.searcher().doc_count()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            if self._manifest is not None:
+                self._manifest.close()
+            self._searcher = self._manifest = self._ix = None
+            self._gen = None
+
+    def get(self, key: str) -> Article | None:
+        """An article by id, or the (first) article of a source file by path."""
+        key = str(key).strip()
+        if not key:
+            return None
+        with self._lock:
+            s = self.searcher()
+            fields = s.document(id=key)
+            if fields is None:
+                for candidate in self._path_candidates(key):
+                    fields = s.document(path=candidate)
+                    if fields is not None:
+                        break
+            return unpack_article(fields["article"]) if fields else None
+
+    def _path_candidates(self, key: str) -> list[str]:
+        p = Path(key).expanduser()
+        if p.is_absolute():
+            out = [str(p)]
+            try:
+                out.append(str(p.resolve()))
+            except OSError:
+                pass
+            return out
+        return [str(root / p) for root in self.corpus] + [str((Path.cwd() / p).resolve())]
+
+    def articles(self) -> Iterator[Article]:
+        """Every stored article, in index order (loads one at a time, from one snapshot)."""
+        with self._lock:
+            self._open_generation()
+            searcher = self._ix.searcher()
+        with searcher:
+            yield from StoredArticles(searcher)
+
+    def idf(self, word: str) -> float:
+        """Inverse document frequency of ``word`` analysed like the body (stemmed, lowercased)."""
+        with self._lock:
+            s = self.searcher()
+            terms = [t.text for t in s.schema["body"].analyzer(word, mode="query")]
+            if not terms or s.doc_count_all() == 0:
+                return 0.0
+            return max(s.idf("body", t) for t in terms)
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        sort: str = "relevance",
+        filters: Mapping[str, str] | None = None,
+        snippets: bool = True,
+        facets: bool = True,
+    ) -> SearchResults:
+        """Run a Whoosh-syntax query; never raises for a malformed query (see search.py)."""
+        from .search import run_search
+
+        with self._lock:
+            return run_search(
+                self.searcher(),
+                query,
+                limit=limit,
+                sort=sort,
+                filters=filters,
+                snippets=snippets,
+                facets=facets,
+            )
+
+    def needs_update(self) -> bool:
+        """True when a file was added, removed or its size/mtime changed since the last update."""
+        with self._lock:
+            manifest = self._manifest_ro()
+            known = manifest.stats()
+            files, _, _ = corpus_files(self.corpus, manifest)
+        for path in files:
+            try:
+                if known.get(path) != stat_key(path):
+                    return True
+            except OSError:
+                return True
+        return len(files) != len(known)
+
+    # ------------------------------------------------------------------ writing
+
+    def update(self, progress: Progress | None = None, *, rebuild: bool = False) -> IndexReport:
+        """Bring the index in step with the corpus files; see the module docstring."""
+        if self.readonly:
+            raise LibraryError("this library was opened read-only; open it writable to update")
+        started = time.perf_counter()
+        tick = progress or (lambda p: None)
+        try:
+            with UpdateLock(self.index_dir / "update.lock"):
+                self._open_generation()
+                if rebuild:
+                    report = self._rebuild(tick)
+                else:
+                    with self._lock:
+                        ix, gdir = self._ix, self._gen_dir
+                    report = _Updater(ix, gdir, self.corpus, tick).run()
+                self._remove_stale_generations()
+        except OSError as exc:
+            raise _unwritable(self.index_dir, exc) from exc
+        remember_corpus(self.corpus, self.index_dir)
+        with self._lock:
+            documents = self.searcher().doc_count()
+        return _replace(report, elapsed=time.perf_counter() - started, documents=documents)
+
+    def _rebuild(self, tick: Progress) -> IndexReport:
+        """Build a fresh generation beside the live one, then swap CURRENT atomically."""
+        n = 1 + max(
+            [int(p.name[1:]) for p in self.index_dir.glob("g*") if p.name[1:].isdigit()] or [0]
+        )
+        gen = f"g{n}"
+        gdir = self.index_dir / gen
+        ix = _create_whoosh(gdir)
+        report = _Updater(ix, gdir, self.corpus, tick).run()
+        _atomic_write(self.index_dir / "CURRENT", gen)
+        with self._lock:
+            self._open_generation()
+        return report
+
+    def _remove_stale_generations(self) -> None:
+        """Drop generation dirs CURRENT no longer names (old builds, crashed rebuilds)."""
+        live = self._read_current()
+        for p in self.index_dir.glob("g*"):
+            if p.is_dir() and p.name != live:
+                shutil.rmtree(p, ignore_errors=True)
+
+
+class _Updater:
+    """One incremental pass over the corpus into one generation directory."""
+
+    def __init__(self, ix: Any, gdir: Path, corpus: tuple[Path, ...], tick: Progress) -> None:
+        self.ix = ix
+        self.gdir = gdir
+        self.corpus = corpus
+        self.tick = tick
+        self.manifest = Manifest(gdir)
+        self.added: list[str] = []
+        self.updated: list[str] = []
+        self.removed: list[str] = []
+        self.unchanged = 0
+        self.skipped: list[Skipped] = []
+        self.done = 0
+        self.total = 0
+
+    def run(self) -> IndexReport:
+        try:
+            return self._run()
+        finally:
+            self.manifest.close()
+
+    def _run(self) -> IndexReport:
+        self.tick(IndexProgress(0, 0, phase="scanning"))
+        remove_leftovers(self.gdir)
+        entries = LazyEntries(self.manifest)
+        if self.manifest.generation != self.ix.latest_generation():
+            entries = self._reconcile(entries)
+        current, missing_roots = self._scan()
+        jobs: list[Job] = []
+        unchanged_files: list[str] = []
+        known = entries.stats
+        for path, key in current.items():
+            if path not in known:
+                jobs.append((path, None, {}))
+            elif known[path] != key:
+                entry = entries[path]
+                old = dict(zip(entry.ids, entry.hashes, strict=False))
+                jobs.append((path, entry.hash or None, old))
+            else:
+                unchanged_files.append(path)
+        # unchanged files: count their articles (and repeat why skipped ones were)
+        for path, n_ids, reason in self.manifest.summaries(unchanged_files):
+            self.unchanged += n_ids
+            if reason:
+                self.skipped.append(Skipped(path, reason))
+        gone = [p for p in entries if p not in current and not _under(p, missing_roots)]
+        self.total = len(jobs)
+        fresh = self.ix.doc_count_all() == 0
+
+        batch = _Batch(self.ix, self.manifest)
+        try:
+            for path in gone:
+                for doc_id in entries[path].ids:
+                    batch.delete(doc_id)
+                    self.removed.append(doc_id)
+                batch.forget(path)
+            if len(jobs) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
+                batch.commit()  # removals first; workers' segments commit on their own
+                self._index_parallel(jobs, entries)
+            else:
+                for path, known_hash, old in jobs:
+                    docs, outcome = plan(parse_file(path, known_hash), old)
+                    for doc in docs:
+                        batch.add(doc) if fresh or doc["id"] not in old else batch.update(doc)
+                    for doc_id in self._account(outcome, entries.get(path)):
+                        batch.delete(doc_id)
+                    batch.remember(self._entry(outcome, entries.get(path)))
+                    self._tick(path)
+            self.tick(IndexProgress(self.done, self.total, phase="committing"))
+            batch.commit()
+        except BaseException:
+            batch.cancel()  # releases Whoosh's write lock; earlier commits stay
+            raise
+        remember_scan(self.manifest, self.scan_state)
+        changed = set(self.added) | set(self.updated) | set(self.removed)
+        if changed or fresh:
+            self.tick(IndexProgress(self.done, self.total, phase="stories"))
+            self._corpus_pass(changed)
+        return IndexReport(
+            added=len(self.added),
+            updated=len(self.updated),
+            removed=len(self.removed),
+            unchanged=self.unchanged,
+            skipped=tuple(self.skipped),
+        )
+
+    def _tick(self, path: str) -> None:
+        self.done += 1
+        self.tick(IndexProgress(self.done, self.total, path, "indexing"))
+
+    def _index_parallel(self, jobs: list[Job], entries: LazyEntries) -> None:
+        """Workers build segments; each finished chunk is one commit (see build.py)."""
+        import queue as queue_mod
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            self._run_pool(jobs, entries, queue_mod, FIRST_COMPLETED, wait)
+        except BrokenProcessPool as exc:
+            raise LibraryError(
+                "an indexing worker process died (out of memory?); everything committed so "
+                "far is kept: run reader index again to continue"
+            ) from exc
+
+    def _run_pool(self, jobs: list[Job], entries: LazyEntries, queue_mod, first, wait) -> None:
+        with Pool() as pool:
+            schema = self.ix.schema
+            pending = {
+                pool.executor.submit(index_chunk, str(self.gdir), schema, chunk)
+                for chunk in chunks(jobs)
+            }
+            while pending:
+                finished, pending = wait(pending, timeout=0.1, return_when=first)
+                self._drain(pool.queue, queue_mod)
+                for future in finished:
+                    segment, tmp, outcomes = future.result()
+                    deletes: list[str] = []
+                    put = []
+                    for outcome in outcomes:
+                        entry = entries.get(outcome.path)
+                        deletes.extend(self._account(outcome, entry))
+                        put.append(self._entry(outcome, entry))
+                    if segment is not None:
+                        adopt_segment(self.ix, segment, tmp, deletes)
+                    elif deletes:
+                        writer = self.ix.writer()
+                        for doc_id in deletes:
+                            writer.delete_by_term("id", doc_id)
+                        writer.commit()
+                    self.manifest.write(put, (), self.ix.latest_generation())
+            self._drain(pool.queue, queue_mod)
+
+    def _drain(self, q: Any, queue_mod: Any) -> None:
+        while True:
+            try:
+                path = q.get_nowait()
+            except (queue_mod.Empty, OSError, ValueError):
+                return
+            self._tick(path)
+
+    def _account(self, outcome: Outcome, entry: FileEntry | None) -> list[str]:
+        """Count what a file's outcome did; returns old document ids to delete."""
+        old = dict(zip(entry.ids, entry.hashes, strict=False)) if entry else {}
+        if outcome.reason:
+            self.skipped.append(Skipped(outcome.path, outcome.reason))
+        if outcome.unchanged and entry is not None:
+            self.unchanged += len(entry.ids)
+            return []
+        written = set(outcome.written)
+        deletes = []
+        for doc_id in outcome.ids:
+            if doc_id in written:
+                (self.updated if doc_id in old else self.added).append(doc_id)
+                if doc_id in old:
+                    deletes.append(doc_id)
+            else:
+                self.unchanged += 1
+        now = set(outcome.ids)
+        for doc_id in old:
+            if doc_id not in now:
+                deletes.append(doc_id)
+                self.removed.append(doc_id)
+        return deletes
+
+    @staticmethod
+    def _entry(outcome: Outcome, entry: FileEntry | None) -> FileEntry:
+        if outcome.unchanged and entry is not None:
+            return FileEntry(
+                outcome.path,
+                outcome.size,
+                outcome.mtime_ns,
+                outcome.hash,
+                entry.ids,
+                entry.hashes,
+                entry.reason,
+            )
+        return FileEntry(
+            outcome.path,
+            outcome.size,
+            outcome.mtime_ns,
+            outcome.hash,
+            outcome.ids,
+            outcome.hashes,
+            outcome.reason,
+        )
+
+    def _scan(self) -> tuple[dict[str, tuple[int, int]], list[Path]]:
+        """Files in the corpus now, and corpus roots that are missing (their files are kept)."""
+        files, skipped, self.scan_state = corpus_files(self.corpus, self.manifest)
+        current: dict[str, tuple[int, int]] = {}
+        missing: list[Path] = []
+        roots = {str(r) for r in self.corpus}
+        for item in skipped:
+            self.skipped.append(item)
+            if item.path in roots:
+                missing.append(Path(item.path))
+        for path in files:
+            try:
+                current[path] = stat_key(path)
+            except OSError as exc:
+                self.skipped.append(Skipped(path, f"cannot read: {exc.strerror or exc}"))
+        return current, missing
+
+    def _reconcile(self, entries: LazyEntries) -> LazyEntries:
+        """After a crash between a Whoosh commit and the manifest write, trust neither.
+
+        Files the index holds but the manifest does not know, and manifest files whose
+        articles are missing from the index, are marked changed so they are parsed again.
+        """
+        with self.ix.searcher() as s:
+            reader = s.reader()
+            ids_col = ColumnView(
+                reader, "id"
+            )  # live documents only (the lexicon keeps deleted ones)
+            indexed_ids = {ids_col.text(n) for n in reader.all_doc_ids()}
+            indexed_paths = {t.decode("utf-8") for t in reader.lexicon("path")}
+            for path in indexed_paths - set(entries):
+                ids = [s.stored_fields(n)["id"] for n in s.document_numbers(path=path)]
+                entries[path] = FileEntry(path, -1, -1, "", tuple(ids), ("",) * len(ids))
+        for e in entries.values():
+            if any(i not in indexed_ids for i in e.ids):
+                e.size, e.mtime_ns, e.hash = -1, -1, ""
+                e.hashes = ("",) * len(e.ids)
+                entries[e.path] = e  # also updates the stat the diff compares
+        return entries
+
+    def _corpus_pass(self, changed: set[str]) -> None:
+        """Apply corpus-level field values (stories...) that differ from what is indexed."""
+        with self.ix.searcher() as s:
+            articles = StoredArticles(s)
+            values = corpus_pass.finalize(articles, changed)
+            stale = [
+                doc_id
+                for doc_id, fields in values.items()
+                if any(articles.value(doc_id, k) not in (None, v) for k, v in fields.items())
+            ]
+            if not stale:
+                return
+            items = []
+            for doc_id in stale:
+                stored = s.document(id=doc_id)
+                entities = [e for e in (stored.get("entity") or "").split(",") if e]
+                items.append((stored["article"], entities, values[doc_id]))
+        if len(items) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
+            self._rewrite_parallel(items)
+        else:
+            writer = self.ix.writer(limitmb=WRITER_MB)
+            try:
+                for blob, entities, fields in items:
+                    writer.update_document(**restyle(blob, entities, fields))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        self.manifest.write((), (), self.ix.latest_generation())
+
+    def _rewrite_parallel(self, items: list[tuple[bytes, list[str], dict]]) -> None:
+        """Re-index many documents with new field values, in worker-built segments."""
+        from concurrent.futures import as_completed
+
+        schema = self.ix.schema
+        with Pool() as pool:
+            futures = {
+                pool.executor.submit(reindex_chunk, str(self.gdir), schema, chunk): chunk
+                for chunk in chunks(items, first=500, largest=5000)
+            }
+            for future in as_completed(futures):
+                segment, tmp = future.result()
+                deletes = [unpack_article(blob).id for blob, _, _ in futures[future]]
+                adopt_segment(self.ix, segment, tmp, deletes)
+
+
+class _Batch:
+    """A Whoosh writer that commits every BATCH_DOCS documents, with the manifest in step."""
+
+    def __init__(self, ix: Any, manifest: Manifest) -> None:
+        self.ix = ix
+        self.manifest = manifest
+        self.writer: Any = None
+        self.count = 0
+        self.put: list[FileEntry] = []
+        self.drop: list[str] = []
+
+    def _w(self) -> Any:
+        if self.writer is None:
+            self.writer = self.ix.writer(limitmb=WRITER_MB)
+        return self.writer
+
+    def add(self, doc: dict) -> None:
+        self._w().add_document(**doc)
+        self.count += 1
+
+    def update(self, doc: dict) -> None:
+        self._w().update_document(**doc)
+        self.count += 1
+
+    def delete(self, doc_id: str) -> None:
+        self._w().delete_by_term("id", doc_id)
+        self.count += 1
+
+    def remember(self, entry: FileEntry) -> None:
+        self.put.append(entry)
+        if self.count >= BATCH_DOCS:
+            self.commit()
+
+    def forget(self, path: str) -> None:
+        self.drop.append(path)
+
+    def commit(self) -> None:
+        if self.writer is not None:
+            try:
+                self.writer.commit()
+            except BaseException:
+                self.writer.cancel()
+                raise
+            self.writer = None
+        if self.put or self.drop:
+            self.manifest.write(self.put, self.drop, self.ix.latest_generation())
+        self.put, self.drop, self.count = [], [], 0
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+
+class StoredArticles(Sequence[Article]):
+    """All indexed articles as a lazy sequence: ``articles[i]`` loads one from the index.
+
+    Also answers the corpus pass' cheap questions from columns and postings
+    (story of an id, members of a story, entities, similar articles) so a small
+    update never loads the whole corpus.
+    """
+
+    def __init__(self, searcher: Any) -> None:
+        self._s = searcher
+        self._docnums = list(searcher.reader().all_doc_ids())
+        self._by_id: dict[str, int] | None = None
+        self._columns: dict[str, ColumnView] = {}
+
+    def _column(self, name: str) -> ColumnView:
+        col = self._columns.get(name)
+        if col is None:
+            col = self._columns[name] = ColumnView(self._s.reader(), name)
+        return col
+
+    def __len__(self) -> int:
+        return len(self._docnums)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._load(self._docnums[i])
+
+    def __iter__(self) -> Iterator[Article]:
+        for n in self._docnums:
+            yield self._load(n)
+
+    def _load(self, docnum: int) -> Article:
+        return unpack_article(self._s.stored_fields(docnum)["article"])
+
+    def _docnum(self, article_id: str) -> int | None:
+        if self._by_id is None:
+            ids = self._column("id")
+            self._by_id = {ids.text(n): n for n in self._docnums}
+        return self._by_id.get(article_id)
+
+    def get(self, article_id: str) -> Article | None:
+        n = self._docnum(article_id)
+        return self._load(n) if n is not None else None
+
+    def value(self, article_id: str, field: str) -> str | None:
+        """The indexed value of a sortable field (None: no such article)."""
+        n = self._docnum(article_id)
+        return self._column(field).text(n) if n is not None else None
+
+    def story_of(self, article_id: str) -> str | None:
+        return self.value(article_id, "story")
+
+    def entities_of(self, article_id: str) -> list[str]:
+        n = self._docnum(article_id)
+        if n is None:
+            return []
+        value = self._column("entity").text(n)
+        return [e for e in value.split(",") if e]
+
+    def story_members(self, story_id: str) -> list[str]:
+        from whoosh.query import Term
+
+        ids = self._column("id")
+        return [ids.text(n) for n in self._s.docs_for_query(Term("story", story_id))]
+
+    def neighbours(self, article: Article, k: int) -> list[str]:
+        """Ids of the ``k`` articles most like ``article`` (its key terms, Whoosh more-like-this)."""
+        n = self._docnum(article.id)
+        if n is None:
+            return []
+        text = f"{article.title}\n{article.body}"
+        hits = self._s.more_like(n, "body", text=text, top=k, numterms=12)
+        ids = self._column("id")
+        return [ids.text(h.docnum) for h in hits]
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _create_whoosh(gdir: Path) -> Any:
+    gdir.mkdir(parents=True, exist_ok=True)
+    return FileStorage(str(gdir), supports_mmap=False).create_index(build_schema())
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _unwritable(directory: Path, exc: OSError) -> LibraryError:
+    if exc.errno == errno.ENOSPC:
+        return IndexUnwritable(
+            f"disk full while writing the index at {directory}; free some space and run "
+            "reader index again (the last completed update is still searchable)"
+        )
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return IndexUnwritable(
+            f"cannot write the index at {directory} ({exc.strerror}); choose another "
+            "directory with --index, or search the existing index read-only"
+        )
+    return IndexUnwritable(f"cannot write the index at {directory}: {exc.strerror or exc}")
+
+
+def _under(path: str, roots: list[Path]) -> bool:
+    return any(Path(path).is_relative_to(r) for r in roots)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _replace(report: IndexReport, **changes: Any) -> IndexReport:
+    from dataclasses import replace
+
+    return replace(report, **changes)

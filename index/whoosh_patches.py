@@ -1,0 +1,68 @@
+"""Targeted fixes for performance bugs in whoosh-reloaded 2.7.5 (applied once, on import).
+
+1. ``W3PerDocReader._cached_reader`` caches column readers but not their absence, so
+   while a segment is flushed every posting of a field without a length column (ID,
+   KEYWORD) costs a ``stat`` of a missing file.  We remember the misses too.
+2. Flushing a segment asks for the document's field length once per *posting*,
+   each a seek+read in the lengths column; we read each (document, field) length
+   once per flush.
+
+Both leave results byte-for-byte unchanged; they only remove repeated work.
+"""
+
+from __future__ import annotations
+
+from whoosh import writing
+from whoosh.codec import whoosh3
+
+_MISSING = object()
+
+
+def _cached_reader(self, fieldname, column):  # type: ignore[no-untyped-def]
+    readers = self._readers
+    reader = readers.get(fieldname, _MISSING)
+    if reader is _MISSING:
+        reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+        readers[fieldname] = reader
+    return reader
+
+
+class _MemoLengths:
+    """Wraps a per-document reader; memoises ``doc_field_length`` for one flush."""
+
+    def __init__(self, pdr) -> None:  # type: ignore[no-untyped-def]
+        self._pdr = pdr
+        self._memo: dict[str, dict[int, int]] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):  # type: ignore[no-untyped-def]
+        memo = self._memo.get(fieldname)
+        if memo is None:
+            memo = self._memo[fieldname] = {}
+        n = memo.get(docnum)
+        if n is None:
+            n = memo[docnum] = self._pdr.doc_field_length(docnum, fieldname, default)
+        return n
+
+    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+        return getattr(self._pdr, name)
+
+
+def _flush_segment(self):  # type: ignore[no-untyped-def]
+    self.perdocwriter.close()
+    pdr = self.per_document_reader() if self.codec.length_stats else None
+    postings = self.pool.iter_postings()
+    self.fieldwriter.add_postings(self.schema, _MemoLengths(pdr) if pdr else None, postings)
+    self.fieldwriter.close()
+    if pdr:
+        pdr.close()
+
+
+def apply() -> None:
+    if getattr(whoosh3.W3PerDocReader, "_reader_patched", False):
+        return
+    whoosh3.W3PerDocReader._cached_reader = _cached_reader
+    whoosh3.W3PerDocReader._reader_patched = True
+    writing.SegmentWriter._flush_segment = _flush_segment
+
+
+apply()

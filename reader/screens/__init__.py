@@ -1,0 +1,1 @@
+"""The app's screens: search (home), reading, help; compare lives in compare.py."""

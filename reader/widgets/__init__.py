@@ -1,0 +1,1 @@
+"""Widgets the screens are built from; each renders article text as data, never markup."""

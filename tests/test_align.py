@@ -1,0 +1,231 @@
+"""Sentence alignment: what a reader comparing two reports would notice.
+
+The articles below are invented: two outlets reporting one (fictional) event with
+different wording, quote marks and extra material on each side.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.align import ONLY_A, ONLY_B, SAME_QUOTE, SHARED, compare, word_diff
+from index.align_score import score_gold
+from index.model import Article
+from index.quotes import find_quotes, quote_similarity
+
+SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+
+A = Article(
+    id="a",
+    path="a.txt",
+    title="Velmora and Ostrand agree to build cross-border rail tunnel",
+    outlet="Northern Ledger",
+    date="2031-04-12",
+    paragraphs=(
+        "Velmora and Ostrand on Tuesday agreed to build a rail tunnel under the Karst "
+        "mountains, with construction starting before the end of 2032.",
+        'Transport minister Ilse Varga said the tunnel "will cut the journey between the '
+        'two capitals to ninety minutes," calling it a historic day.',
+        "The project is expected to cost 4.2 billion euros, shared equally by both governments.",
+        "Environmental groups in Ostrand have threatened legal action over the mountain route.",
+    ),
+)
+B = Article(
+    id="b",
+    path="b.txt",
+    title="Rail tunnel deal signed by Ostrand and Velmora",
+    outlet="Evening Courier",
+    date="2031-04-12",
+    paragraphs=(
+        "A tunnel beneath the Karst range will link Ostrand and Velmora by rail, the two "
+        "governments announced on Tuesday, and work will begin before the end of 2032.",
+        "Varga told reporters the line “will cut the trip between both capitals to 90 minutes.”",
+        "The two countries will split the 4.2 billion euro bill equally.",
+        "Last winter, heavy snow closed the only mountain road for six weeks.",
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return compare(A, B)
+
+
+def text_pairs(c):
+    return {
+        (c.sentences_a[p.a_idx].text[:25], c.sentences_b[p.b_idx].text[:25]): p for p in c.pairs
+    }
+
+
+def test_paraphrased_facts_are_aligned(comparison):
+    pairs = text_pairs(comparison)
+    assert ("Velmora and Ostrand on Tu", "A tunnel beneath the Kars") in pairs
+    assert ("The project is expected t", "The two countries will sp") in pairs
+    assert ("Velmora and Ostrand agree", "Rail tunnel deal signed b") in pairs  # headlines
+
+
+def test_same_quote_with_other_marks_and_wording(comparison):
+    pairs = text_pairs(comparison)
+    quote = pairs[("Transport minister Ilse V", "Varga told reporters the ")]
+    assert quote.kind == SAME_QUOTE
+
+
+def test_unique_sentences_are_left_alone(comparison):
+    only_a = [comparison.sentences_a[i].text for i in comparison.only_a]
+    only_b = [comparison.sentences_b[j].text for j in comparison.only_b]
+    assert only_a == [A.paragraphs[3]]
+    assert only_b == [B.paragraphs[3]]
+    assert comparison.summary() == "4 shared, 1 only in A, 1 only in B"
+
+
+def test_rows_show_every_sentence_once_in_a_order(comparison):
+    rows = comparison.rows
+    shown_a = [r.a for r in rows if r.a is not None]
+    shown_b = [r.b for r in rows if r.b is not None]
+    assert shown_a == list(range(len(comparison.sentences_a)))
+    assert sorted(shown_b) == list(range(len(comparison.sentences_b)))
+    for r in rows:
+        if r.kind == SHARED and r.a is not None and r.b is not None:
+            p = comparison.pairs[r.pair]
+            assert (p.a_idx, p.b_idx) == (r.a, r.b)
+        if r.kind == ONLY_A:
+            assert r.b is None and r.a in comparison.only_a
+        if r.kind == ONLY_B:
+            assert r.a is None and r.b in comparison.only_b
+
+
+def test_b_only_sentence_sits_after_its_predecessor(comparison):
+    rows = comparison.rows
+    pos = {r.b: k for k, r in enumerate(rows) if r.b is not None}
+    last = len(comparison.sentences_b) - 1
+    assert pos[last] == pos[last - 1] + 1
+
+
+def test_swap_exchanges_sides(comparison):
+    swapped = comparison.swapped()
+    assert swapped.a is B and swapped.b is A
+    assert swapped.only_a == comparison.only_b
+    assert {(p.b_idx, p.a_idx) for p in swapped.pairs} == {
+        (p.a_idx, p.b_idx) for p in comparison.pairs
+    }
+    assert [r.a for r in swapped.rows if r.a is not None] == list(range(len(B.paragraphs) + 1))
+
+
+def test_word_diff_marks_shared_and_changed_words():
+    a = "The tunnel will cut the journey to ninety minutes."
+    b = "The tunnel will cut the trip to ninety minutes."
+    diff = word_diff(a, b)
+    changed_a = [a[s.start : s.end] for s in diff.a if s.kind == "changed"]
+    changed_b = [b[s.start : s.end] for s in diff.b if s.kind == "changed"]
+    assert changed_a == ["journey"] and changed_b == ["trip"]
+    assert "".join(a[s.start : s.end] for s in diff.a if s.kind == "same").startswith("The tunnel")
+
+
+def test_quotes_found_with_any_marks():
+    text = (
+        "He said \"we go now\" and ‘they stay here’ while “all of us wait”; Korea’s 'threats' too."
+    )
+    found = [q.text for q in find_quotes(text)]
+    assert found == ["we go now", "they stay here", "all of us wait"]
+    assert (
+        quote_similarity("will cut the journey to ninety minutes", "cut journeys to ninety minutes")
+        > 0.6
+    )
+    assert quote_similarity("peace and prosperity", "war and famine") == 0.0
+
+
+def test_quote_marks_and_entities_are_exposed_per_sentence(comparison):
+    k = next(i for i, s in enumerate(comparison.sentences_a) if s.text.startswith("Transport"))
+    quoted = [
+        comparison.sentences_a[k].text[m.start : m.end]
+        for m in comparison.marks_a[k]
+        if m.kind == "quote"
+    ]
+    assert quoted == ["will cut the journey between the two capitals to ninety minutes,"]
+
+
+def test_idf_callable_is_used_and_a_failing_one_is_survived():
+    calls = []
+
+    def idf(word: str) -> float:
+        calls.append(word)
+        return 5.0
+
+    c = compare(A, B, idf=idf)
+    assert calls and c.pairs
+
+    def broken(word: str) -> float:
+        raise RuntimeError("index closed")
+
+    assert compare(A, B, idf=broken).summary() == compare(A, B).summary()
+
+
+def test_empty_and_one_sided_articles():
+    empty = Article(id="e", path="e.txt", title="", paragraphs=())
+    c = compare(empty, A)
+    assert c.pairs == [] and c.only_a == [] and len(c.only_b) == len(c.sentences_b)
+    assert c.summary() == f"0 shared, 0 only in A, {len(c.sentences_b)} only in B"
+
+
+def test_json_export_round_trips(comparison):
+    data = json.loads(json.dumps(comparison.to_dict()))
+    assert data["summary"] == comparison.summary()
+    assert len(data["rows"]) == len(comparison.rows)
+
+
+@pytest.mark.skipif(
+    not (SHARED_DIR / "gold" / "alignment.json").exists(), reason="shared data missing"
+)
+def test_gold_seed_pairs_score():
+    """Regression floor on the hand-made gold (see benchmarks/align_bench.py for the table)."""
+    from index.pipeline import load_file
+
+    gold = json.loads((SHARED_DIR / "gold" / "alignment.json").read_text(encoding="utf-8"))
+    score = score_gold(
+        gold, lambda name: load_file(SHARED_DIR / "corpus" / "seeds" / name)[0], compare
+    )
+    assert score.unique_recall >= 0.80
+    assert score.f1 >= 0.55
+    assert score.precision >= 0.55
+
+
+WORDS = [
+    "Idris",
+    "said",
+    "the",
+    "U.S.",
+    "harbour",
+    "“closed”",
+    '"we',
+    'go"',
+    "40",
+    "per",
+    "cent",
+    "Mr.",
+    "—",
+    "?",
+    "Lind.",
+    "[b]",
+    "\u202e",
+    "ferry",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=25).map(" ".join), max_size=6),
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=25).map(" ".join), max_size=6),
+)
+def test_any_text_aligns_without_error_and_rows_cover_every_sentence(paras_a, paras_b):
+    a = Article(id="x", path="x.txt", title=" ".join(paras_a[:1])[:40], paragraphs=tuple(paras_a))
+    b = Article(id="y", path="y.txt", title="", paragraphs=tuple(paras_b))
+    c = compare(a, b, mentions_a=[], mentions_b=[])
+    assert [r.a for r in c.rows if r.a is not None] == list(range(len(c.sentences_a)))
+    assert sorted(r.b for r in c.rows if r.b is not None) == list(range(len(c.sentences_b)))
+    for p in c.pairs:
+        assert 0 <= p.score and p.kind in ("same_quote", "same_fact", "partial")

@@ -1,0 +1,183 @@
+"""Story grouping: same event together, different events apart, at any corpus size."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from index.model import Article
+from index.stories import candidate_pairs, group_stories, profile, vectorise
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+needs_shared = pytest.mark.skipif(not (SHARED / "gold").exists(), reason="shared data missing")
+
+
+def art(
+    id: str, title: str, body: str, date: str | None = None, outlet: str | None = None
+) -> Article:
+    return Article(
+        id=id,
+        path=f"{id}.txt",
+        title=title,
+        paragraphs=tuple(body.split("\n")),
+        date=date,
+        outlet=outlet,
+    )
+
+
+FLOOD = [
+    art(
+        "f1",
+        "Floods close Dravic bridge as river Senna bursts its banks",
+        "The river Senna burst its banks in Dravic on Monday, closing the old stone bridge.\n"
+        "Mayor Tomas Ebner ordered the evacuation of 300 homes near the riverbank.",
+        "2030-03-04",
+    ),
+    art(
+        "f2",
+        "Dravic evacuates riverside homes after Senna flooding",
+        "Around 300 households were evacuated in Dravic after the Senna flooded on Monday.\n"
+        "Mayor Ebner said the stone bridge would stay shut until engineers inspect it.",
+        "2030-03-04",
+    ),
+    art(
+        "f3",
+        "Senna flood: Ebner orders evacuation, bridge shut",
+        "Floodwater from the Senna forced Dravic to close its bridge and move 300 families,\n"
+        "Tomas Ebner told reporters on Monday evening.",
+        "2030-03-05",
+    ),
+]
+ELECTION = [
+    art(
+        "e1",
+        "Karvo wins Lindholm mayoral election by a narrow margin",
+        "Anna Karvo won the Lindholm mayoral race with 51 percent of the vote on Sunday.\n"
+        "Her rival, Petr Sola, conceded early on Monday.",
+        "2030-03-03",
+    ),
+    art(
+        "e2",
+        "Sola concedes Lindholm race to Karvo",
+        "Petr Sola conceded the Lindholm election to Anna Karvo, who took 51 percent.\n"
+        "Turnout was the highest in a decade.",
+        "2030-03-04",
+    ),
+]
+
+
+def ids(stories) -> list[list[str]]:
+    return sorted(sorted(s.article_ids) for s in stories)
+
+
+def test_same_event_together_other_event_apart():
+    stories = group_stories(FLOOD + ELECTION)
+    assert ids(stories) == [["e1", "e2"], ["f1", "f2", "f3"]]
+
+
+def test_every_article_in_exactly_one_story_with_stable_ids_and_labels():
+    arts = (
+        FLOOD
+        + ELECTION
+        + [art("x", "Lone report on a comet", "A comet passed Earth.", "2030-03-04")]
+    )
+    first = group_stories(arts)
+    again = group_stories(list(reversed(arts)))
+    assert Counter(i for s in first for i in s.article_ids) == Counter(a.id for a in arts)
+    assert {s.id: s.article_ids for s in first} == {s.id: s.article_ids for s in again}
+    flood = next(s for s in first if "f1" in s.article_ids)
+    assert flood.id == "s-f1"  # the earliest article names the story
+    assert flood.date == "2030-03-04"
+    assert "Senna" in flood.label or "Dravic" in flood.label
+    assert next(s for s in first if s.article_ids == ("x",)).id == "s-x"
+
+
+def test_same_story_text_months_apart_is_two_events():
+    later = [art(a.id + "-later", a.title, "\n".join(a.paragraphs), "2030-09-20") for a in FLOOD]
+    stories = group_stories(FLOOD + later + ELECTION)
+    assert ids(stories) == [["e1", "e2"], ["f1", "f2", "f3"], ["f1-later", "f2-later", "f3-later"]]
+
+
+def test_undated_article_cannot_bridge_events_months_apart():
+    later = [art(a.id + "-later", a.title, "\n".join(a.paragraphs), "2030-09-20") for a in FLOOD]
+    undated = art("u", FLOOD[0].title, "\n".join(FLOOD[0].paragraphs), None)
+    stories = group_stories(FLOOD + later + ELECTION + [undated])
+    for s in stories:
+        dates = {a.date for a in FLOOD + later if a.id in s.article_ids}
+        assert len(dates - {None}) <= 2  # never March and September together
+        assert not ({"2030-03-04", "2030-09-20"} <= dates)
+
+
+def test_entities_make_aliases_count_as_one_name():
+    a = art(
+        "a", "Ministers of Ostrand and Velmora meet", "The ministers met in Vesk.", "2030-01-01"
+    )
+    b = art(
+        "b", "ROV defence chief in talks", "The defence chief held talks in Vesk.", "2030-01-01"
+    )
+    ents = {"a": ["Republic of Velmora", "Vesk"], "b": ["Republic of Velmora", "Vesk"]}
+    pa, pb = profile(a, ents["a"]), profile(b, ents["b"])
+    assert "=republic of velmora" in pa.body_terms and "=republic of velmora" in pb.body_terms
+
+
+def test_empty_and_single():
+    assert group_stories([]) == []
+    (only,) = group_stories([FLOOD[0]])
+    assert only.article_ids == ("f1",) and only.id == "s-f1"
+
+
+def test_blocking_does_not_score_all_pairs_in_a_larger_corpus():
+    arts = []
+    for k in range(60):  # 60 unrelated one-off events, each in 2 reports, in one week
+        tag = "abcdefghij"[k // 10] + "klmnopqrst"[k % 10]
+        word, place = f"zorb{tag}at", f"Venn{tag}ick"
+        for r in range(2):
+            arts.append(
+                art(
+                    f"{k}-{r}",
+                    f"{word.title()} festival opens in {place}",
+                    f"The {word} festival opened in {place} with {word} parades.",
+                    f"2030-05-0{1 + r}",
+                )
+            )
+    v = vectorise([profile(a) for a in arts])
+    budget = 20 * len(arts)
+    pairs = candidate_pairs(v, budget=budget)
+    assert len(pairs) <= budget < len(arts) * (len(arts) - 1) // 2
+    assert all((2 * k, 2 * k + 1) in pairs for k in range(60))
+    stories = group_stories(arts)
+    assert len(stories) == 60 and all(len(s.article_ids) == 2 for s in stories)
+
+
+@needs_shared
+def test_seed_groups_equal_gold():
+    from index.pipeline import load_articles
+
+    arts = [a for a in load_articles([SHARED / "corpus" / "seeds"]) if isinstance(a, Article)]
+    name = {a.id: Path(a.path).name for a in arts}
+    got = sorted(sorted(name[i] for i in s.article_ids) for s in group_stories(arts))
+    gold = json.loads((SHARED / "gold" / "stories.json").read_text(encoding="utf-8"))
+    assert got == sorted(sorted(g["articles"]) for g in gold["groups"])
+
+
+@needs_shared
+def test_basil_three_outlet_events_are_neither_lumped_nor_split():
+    """BASIL has ~100 events each covered once by Fox, HuffPost and the NYT."""
+    from index.pipeline import load_articles
+
+    arts = [a for a in load_articles([SHARED / "corpus" / "basil"]) if isinstance(a, Article)]
+    by_id = {a.id: a for a in arts}
+    alias = {"NYT": "The New York Times", "HPO": "HuffPost", "FOX": "Fox News"}
+    stories = group_stories(arts)
+    lumped = [
+        s
+        for s in stories
+        if len({alias.get(by_id[i].outlet, by_id[i].outlet) for i in s.article_ids})
+        < len(s.article_ids)
+    ]
+    triples = [s for s in stories if len(s.article_ids) == 3]
+    assert lumped == []
+    assert len(triples) >= 85
