@@ -16,6 +16,7 @@ import re
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 # Line/paragraph breaks that are not "\n": normalised rather than shown as symbols.
+_NEEDS_BREAKS = re.compile("[\u2028\u2029\x0c\x0b]")
 _BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n", "\x0c": "\n\n", "\x0b": "\n"})
 
 # Zero-width space, word joiner, invisible math operators, BOM/ZWNBSP, soft hyphen,
@@ -45,7 +46,9 @@ def sanitize(text: str) -> str:
 
     Idempotent: the stand-ins are ordinary printable characters.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_BREAKS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _NEEDS_BREAKS.search(text):  # str.translate is slow; most text has none of these
+        text = text.translate(_BREAKS)
     return _CONTROL.sub(_visible, text)
 
 
