@@ -6,6 +6,9 @@ Prints, each measured in this run:
 - the gold score table (aligned-pair precision / recall / F1 and unique-sentence
   recall per seed pair) for ``index.align.compare`` and two baselines: exact sentence
   matching, and unweighted word overlap (Jaccard >= 0.3, best partner per sentence);
+  for the reader also "judged" precision/F1, which leave out wrong pairs touching a
+  sentence the gold annotates neither as aligned nor as unique (the strict row counts
+  them as false; the target applies to the strict row);
 - the time to align two ~2,000-word articles (min and median of R runs, cold caches)
   against the exact-match baseline;
 - with --basil N: N same-event pairs from different outlets in the BASIL corpus
@@ -135,6 +138,13 @@ def gold_table() -> None:
             f"{sum(s.gold for s in score.pairs):5d} {score.precision:5.2f} {score.recall:5.2f} "
             f"{score.f1:5.2f} {score.unique_recall:6.2f}"
         )
+        if label.startswith("reader"):
+            unjudged = sum(s.unjudged for s in score.pairs)
+            print(
+                f"   {'':22s} {'judged':10s} {'':5s} {'':5s} {score.judged_precision:5.2f} "
+                f"{score.recall:5.2f} {score.judged_f1:5.2f}   ({unjudged} wrong pairs touch a "
+                "sentence the gold leaves unannotated: decks, captions)"
+            )
         unmatched = sum(len(s.unmatched_gold_sentences) for s in score.pairs)
         if unmatched and label.startswith("reader"):
             print(f"   ({unmatched} gold sentences not found in the cleaned text)")

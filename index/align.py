@@ -1,15 +1,18 @@
 """Align two articles sentence by sentence by what they report.
 
-Each sentence becomes a bag of weighted features: stemmed content words, name keys and
-initials (see ``index.lexical``), numbers/months/weekdays, canonical entities when the
-recogniser finds any.  A feature's weight is its general rarity (the index's IDF or
-wordfreq) times its rarity *inside this pair of articles*, so "North Korea" in a piece
-about North Korea counts for little and a shared "Hamada" or "anti-submarine" counts
-for a lot.  Sentences are scored by weighted cosine (pairs sharing fewer than
-MIN_SHARED things are not scored at all); quotes that share their words are the same
-quote; headlines and leads get a small prior.  Every sentence then links to its best
-counterpart if that reaches FLOOR, so a sentence that sums up two of the other
-article's sentences aligns with both (many-to-one from either side).
+Each sentence becomes a bag of weighted features: stemmed content words, pairs of
+neighbouring content words ("real time", "warning data": a pair is far rarer than its
+words), name keys and initials (see ``index.lexical``), numbers/months/weekdays, and
+one canonical feature per place the recogniser finds ("Pyongyang" = "DPRK" = "North
+Korea"; its words are then not counted again).  A feature's weight is its general
+rarity (the index's IDF or wordfreq) times its rarity *inside this pair of articles*,
+so "North Korea" in a piece about North Korea counts for little and a shared "Hamada"
+or "anti-submarine" counts for a lot.  Sentences are scored by weighted Dice (pairs
+sharing fewer than MIN_SHARED things are not scored at all); quotes that share their
+words are the same quote; headlines and leads get a small prior.  Every sentence then
+links to its best counterpart if that reaches FLOOR, so a sentence that sums up two of
+the other article's sentences aligns with both (many-to-one from either side); two
+matching headlines are each other's best.
 """
 
 from __future__ import annotations
@@ -43,11 +46,12 @@ from .sentences import TITLE_PARAGRAPH, Sentence, split_sentences
 SAME_QUOTE, SAME_FACT, PARTIAL = "same_quote", "same_fact", "partial"
 SHARED, ONLY_A, ONLY_B = "shared", "only_a", "only_b"
 
-# Scores are weighted cosines (0..1).  A sentence links to its best counterpart when
-# that score reaches FLOOR; FACT separates a sentence that carries the same claim from
-# one that overlaps on a sub-fact.  The scores sit on a broad plateau on the gold seed
-# pairs (FLOOR 0.14-0.20 and LOCAL_POWER 2-2.5 all give F1 0.58-0.62) and were read by
-# eye on same-event pairs from three outlets (benchmarks/align_bench.py --basil N).
+# Scores are weighted Dice coefficients (0..1).  A sentence links to its best
+# counterpart when that score reaches FLOOR; FACT separates a sentence that carries the
+# same claim from one that overlaps on a sub-fact.  On the gold seed pairs FLOOR
+# 0.16-0.18 gives F1 0.65-0.66 (0.13 and 0.20 fall to ~0.57: few pairs, not a peak worth
+# chasing); pairs were also read by eye on same-event BASIL pairs from three outlets
+# (benchmarks/align_bench.py --basil N).
 FLOOR = 0.16
 FACT = 0.30
 QUOTE = 0.6  # quote_similarity needed to call two quotes the same
@@ -58,6 +62,8 @@ NAME_BOOST = 1.5
 NUMBER_WEIGHT = 4.0  # weight of a shared specific number
 MIN_SHARED = 2  # shared words/names/numbers a pair needs, whatever its cosine
 ENTITY_WEIGHT = 4.0
+BIGRAM = 1.0  # weight of two content words side by side ("real time", "warning data")
+BIGRAM_GAP = 3  # tokens apart at most (stop words between them: "end of the year")
 
 
 @dataclass(frozen=True)
@@ -211,9 +217,15 @@ class _Side:
 
 
 def _sentence_features(
-    text: str, tokens: Sequence[Token], names: frozenset[str], weight: Callable[[str], float]
+    text: str,
+    tokens: Sequence[Token],
+    names: frozenset[str],
+    weight: Callable[[str], float],
+    covered: Sequence[tuple[int, int]] = (),
 ) -> tuple[dict[str, float], dict[str, str]]:
-    """Weighted features of one sentence (entity features are added by ``_side``)."""
+    """Weighted features of one sentence.  Tokens inside ``covered`` (sentence-local
+    spans of place mentions) are skipped: ``_side`` adds one canonical place feature
+    for each, so "Pyongyang", "DPRK" and "North Korea" meet and count once."""
     feats: dict[str, float] = {}
     labels: dict[str, str] = {}
 
@@ -223,6 +235,9 @@ def _sentence_features(
             labels[key] = label
 
     headline = is_title_case(tokens)
+    if covered:
+        tokens = [t for t in tokens if not any(lo < t.end and t.start < hi for lo, hi in covered)]
+    words: list[tuple[int, str, float]] = []  # (token position, key, weight) of plain words
     for i, t in enumerate(tokens):
         low = t.lower
         if t.kind == "number":
@@ -250,7 +265,14 @@ def _sentence_features(
         if t.capitalised and low in names:
             add("n:" + name_key(low), weight(low) * NAME_BOOST, t.text)
         else:
-            add("w:" + stem(low), weight(low), t.text)
+            key, w = "w:" + stem(low), weight(low)
+            add(key, w, t.text)
+            words.append((i, key, w))
+    if BIGRAM:
+        for (i, k1, w1), (j, k2, w2) in zip(words, words[1:], strict=False):
+            if j - i <= BIGRAM_GAP and k1 != k2:
+                a, b = sorted((k1[2:], k2[2:]))
+                add("b:" + a + "_" + b, BIGRAM * math.sqrt(w1 * w2), a + " " + b)
     for run in name_runs(text, tokens, names):
         key = initials(run)
         if key:
@@ -291,9 +313,13 @@ def _side(
             if s.start <= m.start and m.end <= s.end:
                 placed.append((k, m))
                 break
+    covered: list[list[tuple[int, int]]] = [[] for _ in sentences]
+    for k, m in placed:
+        if m.type in PLACE_TYPES:
+            covered[k].append((m.start - sentences[k].start, m.end - sentences[k].start))
     feats, labels = [], []
-    for s, toks in zip(sentences, tokens, strict=True):
-        f, lab = _sentence_features(s.text, toks, names, weight)
+    for s, toks, cov in zip(sentences, tokens, covered, strict=True):
+        f, lab = _sentence_features(s.text, toks, names, weight, cov)
         feats.append(f)
         labels.append(lab)
     quotes: list[list[str]] = [[] for _ in sentences]
@@ -305,8 +331,10 @@ def _side(
     entity_names = {m.canonical for m in mentions if m.type != "DATE"}
     for k, m in placed:
         start = sentences[k].start
-        feats[k]["e:" + m.entity_id] = ENTITY_WEIGHT
-        labels[k]["e:" + m.entity_id] = m.canonical
+        if m.type in PLACE_TYPES:
+            key = "e:" + place_key(m.entity_id)
+            feats[k][key] = ENTITY_WEIGHT
+            labels[k][key] = m.canonical
         marks[k].append(Span(m.start - start, m.end - start, "entity:" + m.type))
     return _Side(
         sentences,
@@ -317,6 +345,21 @@ def _side(
         [tuple(sorted(m, key=lambda x: (x.start, x.end))) for m in marks],
         entity_names,
     )
+
+
+PLACE_TYPES = frozenset({"GPE", "NORP", "LOC"})
+
+
+def place_key(entity_id: str) -> str:
+    """One key for a place and its people ("gpe:north-korea", "norp:north-korean"): the
+    recogniser already maps capitals and aliases to the country ("Pyongyang", "DPRK"),
+    so this only joins demonyms, as ``lexical.name_key`` does for words.  Other entity
+    types keep their word features: their ids are per-article slugs ("lloyd-austin" /
+    "lloyd-j-austin") that would not meet across outlets anyway."""
+    slug = entity_id.split(":", 1)[-1]
+    words = slug.split("-")
+    words[-1] = name_key(words[-1])
+    return "place:" + "-".join(words)
 
 
 def _spread(q: Quote, ks: list[int], sentences: list[Sentence], quotes, marks) -> None:
@@ -330,13 +373,16 @@ def _spread(q: Quote, ks: list[int], sentences: list[Sentence], quotes, marks) -
 
 
 def _local_weights(a: _Side, b: _Side) -> dict[str, float]:
-    """Within-pair IDF: features found in many sentences of these two articles say little."""
+    """Within-pair IDF: features found in many sentences of these two articles say little.
+    A feature only one sentence has cannot link anything; it is rated as if two had it,
+    so a sentence's own extra details (a list of names, a date) lower its scores without
+    swamping what it does share."""
     df: dict[str, int] = defaultdict(int)
     for f in a.features + b.features:
         for key in f:
             df[key] += 1
     n = len(a.features) + len(b.features)
-    return {key: math.log((n + 1) / (d + 0.5)) ** LOCAL_POWER for key, d in df.items()}
+    return {key: math.log((n + 1) / (max(d, 2) + 0.5)) ** LOCAL_POWER for key, d in df.items()}
 
 
 # --------------------------------------------------------------------------- alignment
@@ -379,7 +425,8 @@ def compare(
                 if q >= QUOTE:
                     quoted[(i, j)] = q
                     scores[(i, j)] = max(scores[(i, j)], FLOOR)
-    chosen = _select(scores)
+    ta, tb = _title_index(side_a.sentences), _title_index(side_b.sentences)
+    chosen = _select(scores, (ta, tb) if ta is not None and tb is not None else None)
     pairs = []
     for i, j in sorted(chosen):
         s = scores[(i, j)]
@@ -430,9 +477,12 @@ def _weigh(features: dict[str, float], local: dict[str, float]) -> dict[str, flo
 
 
 def _score_matrix(vec_a: list[dict[str, float]], vec_b: list[dict[str, float]]) -> dict:
-    """Weighted cosine for every pair sharing a feature (an inverted index keeps it sparse)."""
-    norm_a = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in vec_a]
-    norm_b = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in vec_b]
+    """Weighted Dice (L1) for every pair sharing a feature (an inverted index keeps it
+    sparse): twice the weight both sentences share over their total weight.  Unlike a
+    cosine, one heavy unshared feature (a rare name) cannot drown the many ordinary
+    words two renderings of a fact share."""
+    mass_a = [sum(v.values()) or 1.0 for v in vec_a]
+    mass_b = [sum(v.values()) or 1.0 for v in vec_b]
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for j, v in enumerate(vec_b):
         for k, w in v.items():
@@ -442,10 +492,10 @@ def _score_matrix(vec_a: list[dict[str, float]], vec_b: list[dict[str, float]]) 
         acc: dict[int, float] = defaultdict(float)
         for k, w in v.items():
             for j, wb in postings.get(k, ()):
-                acc[j] += w * wb
-        for j, dot in acc.items():
+                acc[j] += min(w, wb)
+        for j, shared in acc.items():
             if _enough_shared(v, vec_b[j]):
-                scores[(i, j)] = dot / (norm_a[i] * norm_b[j])
+                scores[(i, j)] = 2 * shared / (mass_a[i] + mass_b[j])
     return scores
 
 
@@ -488,14 +538,23 @@ def _lead_index(sentences: list[Sentence]) -> int | None:
     return next((k for k, s in enumerate(sentences) if s.paragraph >= 0), None)
 
 
-def _select(scores: dict[tuple[int, int], float]) -> set[tuple[int, int]]:
-    """Each sentence's best counterpart, when it reaches FLOOR (ties all count)."""
+def _select(
+    scores: dict[tuple[int, int], float], titles: tuple[int, int] | None = None
+) -> set[tuple[int, int]]:
+    """Each sentence's best counterpart, when it reaches FLOOR (ties all count).  Two
+    headlines that match are each other's best whatever else scores higher: a lead
+    repeats its headline's words, and linking it to the other headline as well would
+    merge two facts into one."""
     best_a: dict[int, float] = defaultdict(float)
     best_b: dict[int, float] = defaultdict(float)
     for (i, j), s in scores.items():
         best_a[i] = max(best_a[i], s)
         best_b[j] = max(best_b[j], s)
-    return {
+    chosen: set[tuple[int, int]] = set()
+    if titles is not None and scores.get(titles, 0.0) >= FLOOR:
+        best_a[titles[0]] = best_b[titles[1]] = math.inf
+        chosen.add(titles)
+    return chosen | {
         (i, j) for (i, j), s in scores.items() if s >= FLOOR and (s >= best_a[i] or s >= best_b[j])
     }
 

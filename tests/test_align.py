@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.align import ONLY_A, ONLY_B, SAME_QUOTE, SHARED, compare, word_diff
-from index.align_score import score_gold
-from index.model import Article
+from index.align_score import match_sentence, normalise_words, score_gold
+from index.model import Article, Mention
 from index.quotes import find_quotes, quote_similarity
 
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
@@ -190,8 +190,56 @@ def test_gold_seed_pairs_score():
         gold, lambda name: load_file(SHARED_DIR / "corpus" / "seeds" / name)[0], compare
     )
     assert score.unique_recall >= 0.80
-    assert score.f1 >= 0.55
-    assert score.precision >= 0.55
+    assert score.f1 >= 0.62
+    assert score.precision >= 0.60
+
+
+def _mention(article: Article, para: int, text: str, type_: str, entity_id: str) -> Mention:
+    start = article.paragraphs[para].index(text)
+    return Mention(para, start, start + len(text), text, type_, entity_id, text)
+
+
+def test_place_aliases_and_demonyms_meet_through_the_recogniser():
+    a = Article(
+        id="pa",
+        path="pa.txt",
+        title="",
+        paragraphs=(
+            "Karsk condemned the toll increase at the border crossing on Friday.",
+            "Snow closed three mountain passes.",
+        ),
+    )
+    b = Article(
+        id="pb",
+        path="pb.txt",
+        title="",
+        paragraphs=(
+            "Velmoran officials condemned the toll increase at the crossing.",
+            "A ferry line opened in the south.",
+        ),
+    )
+    ma = [_mention(a, 0, "Karsk", "GPE", "gpe:velmora")]  # capital standing for the country
+    mb = [_mention(b, 0, "Velmoran", "NORP", "norp:velmoran")]
+    c = compare(a, b, mentions_a=ma, mentions_b=mb)
+    pair = next(p for p in c.pairs if (p.a_idx, p.b_idx) == (0, 0))
+    assert "Karsk" in pair.shared_terms  # the alias itself carried part of the match
+    assert c.only_a == [1] and c.only_b == [1]
+
+
+def test_gold_sentence_matches_the_closest_of_ours_or_its_split_pieces():
+    ours = [
+        normalise_words(t)
+        for t in (
+            "On Monday, minister Ilse Varga and envoy Bruno Lind posed for a photo in Karsk.",
+            "On Monday, the ministry said minister Ilse Varga met envoy Bruno Lind in Karsk.",
+            "The talks lasted an hour and covered the tunnel toll",
+            "and the ferry timetable for the winter.",
+        )
+    ]
+    gold = "On Monday, the ministry said minister Ilse Varga met envoy Bruno Lind in Karsk."
+    assert match_sentence(ours, normalise_words(gold)) == {1}  # not the look-alike caption
+    split = "The talks lasted an hour and covered the tunnel toll and the ferry timetable for the winter."
+    assert match_sentence(ours, normalise_words(split)) == {2, 3}
 
 
 WORDS = [
