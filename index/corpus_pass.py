@@ -20,14 +20,19 @@ the neighbourhood pass.  Any plain sequence of Articles works (full pass only).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from .model import Article
 from .stories import group_stories
 
 # Fields finalize may set; the store re-indexes a document when one of them changes.
-FIELDS = ("story",)
+FIELDS = ("story", "entity")
+
+# Corpus-wide entity names (one spelling per person/organisation across articles) are
+# recomputed for groups up to this size; beyond it the per-article names stay (the
+# recogniser costs ~3 ms per article, too slow to rerun over a whole large corpus).
+ENTITY_PASS_MAX = 3000
 
 NEIGHBOURS = 12  # similar articles looked up per changed article
 SMALL_CHANGE = 50  # up to this many changed articles (or 1% of the corpus) -> neighbourhood
@@ -78,7 +83,39 @@ def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str
     for story in group_stories(group, entities=entities):
         for article_id in story.article_ids:
             values[article_id] = {"story": story.id}
+    if len(group) <= ENTITY_PASS_MAX:
+        stored = articles.entities_of if hasattr(articles, "entities_of") else None
+        for article_id, names in corpus_entity_names(group, stored).items():
+            values.setdefault(article_id, {})["entity"] = names
     return values
+
+
+def corpus_entity_names(
+    group: Sequence[Article], stored: Callable[[str], list[str]] | None = None
+) -> dict[str, str]:
+    """article id -> the ``entity`` field value with corpus-wide canonical names.
+
+    "Lee Jong-sub" in one article and "Lee Jong Sup" in another become one name, so
+    ``entity:"Lee Jong-sup"`` finds both.  With ``stored`` (the names already
+    indexed for an article) names are only renamed, never added or dropped.  Same
+    format as ``schema.document``.
+    """
+    from .entities.corpus import EntityIndex
+
+    index = EntityIndex.build(list(group))
+    out = {}
+    for a in group:
+        if stored is None:
+            names = index.canonical_entities(a)
+        else:
+            names = sorted({_corpus_name(index, n) for n in stored(a.id)})
+        out[a.id] = ",".join(e.replace(",", " ") for e in names)
+    return out
+
+
+def _corpus_name(index, name: str) -> str:
+    entity = index.resolve(name)
+    return entity.canonical if entity is not None else name
 
 
 class _EntityMap(Mapping[str, list[str]]):
