@@ -18,7 +18,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,10 @@ def index_chunk(gdir: str, schema: Any, jobs: list[Job]) -> tuple[Any, str | Non
 def restyle(blob: bytes, entities: list[str], fields: dict[str, Any]) -> dict[str, Any]:
     """The Whoosh document for a stored article with new corpus-level field values."""
     article = unpack_article(blob)
+    fields = dict(fields)
+    inferred = fields.pop("date", None)
+    if inferred and not article.date:  # a corpus-level date: the stored article gets it too
+        article = replace(article, date=inferred)
     doc = document(article, entities, fields.get("story"))
     doc.update(fields)
     return doc

@@ -23,11 +23,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from .dates import resolve_corpus_dates
 from .model import Article
 from .stories import group_stories
 
 # Fields finalize may set; the store re-indexes a document when one of them changes.
-FIELDS = ("story", "entity")
+FIELDS = ("story", "entity", "date")
 
 # Corpus-wide entity names (one spelling per person/organisation across articles) are
 # recomputed for groups up to this size; beyond it the per-article names stay (the
@@ -80,9 +81,15 @@ def _neighbourhood(articles: Any, changed_ids: Iterable[str]) -> list[Article] |
 def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str]]:
     entities = _EntityMap(articles) if hasattr(articles, "entities_of") else None
     values: dict[str, dict[str, str]] = {}
-    for story in group_stories(group, entities=entities):
+    stories = group_stories(group, entities=entities)
+    for story in stories:
         for article_id in story.article_ids:
             values[article_id] = {"story": story.id}
+    related = {aid: story.article_ids for story in stories for aid in story.article_ids}
+    for article_id, when in resolve_corpus_dates(group, related).items():
+        article = _get(articles, article_id)
+        if article is not None and not article.date:
+            values.setdefault(article_id, {})["date"] = when
     if len(group) <= ENTITY_PASS_MAX:
         stored = articles.entities_of if hasattr(articles, "entities_of") else None
         for article_id, names in corpus_entity_names(group, stored).items():
@@ -111,6 +118,28 @@ def corpus_entity_names(
             names = sorted({_corpus_name(index, n) for n in stored(a.id)})
         out[a.id] = ",".join(e.replace(",", " ") for e in names)
     return out
+
+
+def is_stale(articles: Any, article_id: str, fields: Mapping[str, str]) -> bool:
+    """Does the indexed document differ from these corpus-level values?
+
+    A date is only ever filled in (an article's own date wins), so it is stale when
+    the stored article has none.
+    """
+    for name, value in fields.items():
+        if name == "date":
+            article = _get(articles, article_id)
+            if article is not None and not article.date:
+                return True
+        elif articles.value(article_id, name) not in (None, value):
+            return True
+    return False
+
+
+def _get(articles: Any, article_id: str) -> Article | None:
+    if hasattr(articles, "get"):
+        return articles.get(article_id)
+    return next((a for a in articles if a.id == article_id), None)
 
 
 def _corpus_name(index, name: str) -> str:

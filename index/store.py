@@ -577,42 +577,59 @@ class _Updater:
             stale = [
                 doc_id
                 for doc_id, fields in values.items()
-                if any(articles.value(doc_id, k) not in (None, v) for k, v in fields.items())
+                if corpus_pass.is_stale(articles, doc_id, fields)
             ]
-            if not stale:
-                return
-            items = []
-            for doc_id in stale:
-                stored = s.document(id=doc_id)
-                entities = [e for e in (stored.get("entity") or "").split(",") if e]
-                items.append((stored["article"], entities, values[doc_id]))
-        if len(items) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
-            self._rewrite_parallel(items)
+        if not stale:
+            return
+        if len(stale) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
+            self._rewrite_parallel(stale, values)
         else:
             writer = self.ix.writer(limitmb=WRITER_MB)
             try:
-                for blob, entities, fields in items:
-                    writer.update_document(**restyle(blob, entities, fields))
+                for item in self._stored_items(stale, values):
+                    writer.update_document(**restyle(*item))
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
         self.manifest.write((), (), self.ix.latest_generation())
 
-    def _rewrite_parallel(self, items: list[tuple[bytes, list[str], dict]]) -> None:
-        """Re-index many documents with new field values, in worker-built segments."""
-        from concurrent.futures import as_completed
+    def _stored_items(self, ids: list[str], values: dict) -> list[tuple[bytes, list[str], dict]]:
+        """(article blob, entities, new field values) for documents to rewrite."""
+        items = []
+        with self.ix.searcher() as s:
+            for doc_id in ids:
+                stored = s.document(id=doc_id)
+                if stored is None:
+                    continue
+                entities = [e for e in (stored.get("entity") or "").split(",") if e]
+                items.append((stored["article"], entities, values[doc_id]))
+        return items
+
+    def _rewrite_parallel(self, stale: list[str], values: dict) -> None:
+        """Re-index many documents with new field values, in worker-built segments.
+
+        Chunks are read from the index as they are submitted (at most a few in
+        flight), so memory stays bounded however many documents change.
+        """
+        from concurrent.futures import FIRST_COMPLETED, wait
 
         schema = self.ix.schema
+        todo = list(chunks(stale, first=500, largest=5000))
         with Pool() as pool:
-            futures = {
-                pool.executor.submit(reindex_chunk, str(self.gdir), schema, chunk): chunk
-                for chunk in chunks(items, first=500, largest=5000)
-            }
-            for future in as_completed(futures):
-                segment, tmp = future.result()
-                deletes = [unpack_article(blob).id for blob, _, _ in futures[future]]
-                adopt_segment(self.ix, segment, tmp, deletes)
+            running: dict = {}
+            while todo or running:
+                while todo and len(running) < 3:
+                    ids = todo.pop(0)
+                    items = self._stored_items(ids, values)
+                    running[pool.executor.submit(reindex_chunk, str(self.gdir), schema, items)] = (
+                        ids
+                    )
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    ids = running.pop(future)
+                    segment, tmp = future.result()
+                    adopt_segment(self.ix, segment, tmp, ids)
 
 
 class _Batch:

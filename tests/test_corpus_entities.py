@@ -28,12 +28,10 @@ def _people_in_several_articles():
     for entity in gold["entities"]:
         if entity["type"] == "PERSON" and len(entity["mentions"]) >= 2:
             forms = {f for forms in entity["mentions"].values() for f in forms}
-            yield entity["id"], set(entity["mentions"]), forms
+            yield pytest.param(entity["id"], set(entity["mentions"]), forms, id=entity["id"])
 
 
-@pytest.mark.parametrize(
-    "gold_id,files,forms", list(_people_in_several_articles()), ids=lambda v: str(v)[:20]
-)
+@pytest.mark.parametrize("gold_id,files,forms", list(_people_in_several_articles()))
 def test_one_entity_query_finds_every_spelling(library, gold_id, files, forms):
     keys = {entity_key(f) for f in forms}
     names = [n for n, _ in library.search("", limit=1).facets.get("entity", [])]
