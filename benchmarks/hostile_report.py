@@ -1,12 +1,14 @@
 """Hostile-input report: build the hostile corpus, load it, say what happened.
 
-    python benchmarks/hostile_report.py [--keep DIR]
+    python benchmarks/hostile_report.py [--keep DIR] [--queries N]
 
 Prints files tried, articles, every skip with its reason, crashes (must be 0),
 internal errors (must be 0), outcome mismatches against the corpus's expectations
 (must be 0), files whose bytes or mtime changed (must be 0), the slowest files, and
 the load time against a baseline measured in the same run (the same number of
-well-formed article files).  Exit status 1 when a must-be-zero number is not zero.
+well-formed article files).  Then it indexes the corpus (Library.update, as
+``reader index`` does: crashes, skips with reasons, mismatches must be 0) and runs
+``--queries`` hypothesis-generated queries through Library.search (failures must be 0).  Exit status 1 when a must-be-zero number is not zero.
 
 Extending: a stage is a function ``(ctx: Context) -> None`` that reads what earlier
 stages left in ``ctx`` and records numbers with ``ctx.metric(name, value, must_be_zero)``
@@ -188,7 +190,86 @@ def integrity(ctx: Context) -> None:
     ctx.notes.extend(f"CHANGED {k!r}" for k in changed)
 
 
-STAGES: list[tuple[str, Stage]] = [("build", build), ("load", load), ("integrity", integrity)]
+def index(ctx: Context) -> None:
+    """Index the corpus the way ``reader index`` does (Library.update, worker processes)."""
+    from index.store import Library
+
+    os.environ["READER_CACHE_DIR"] = str(ctx.workdir / "cache")  # not the user's cache
+    start = time.perf_counter()
+    crashes, report = 0, None
+    try:
+        with denied_reads(), Library.open([ctx.root], ctx.workdir / "index") as library:
+            report = library.update()
+    except Exception:  # noqa: BLE001 - this is what the report counts
+        crashes = 1
+        ctx.note(f"INDEX CRASH:\n{traceback.format_exc(limit=4)}")
+    ctx.metric("index: crashes", crashes, must_be_zero=True)
+    if report is None:
+        return
+    skipped = {ctx.rel(s.path): s.reason for s in report.skipped}
+    expected_skips = {n for n, o in ctx.expected.items() if o != INDEXED}
+    ctx.metric("index: files tried", report.added + report.updated + len(report.skipped))
+    ctx.metric("index: articles indexed", report.documents)
+    ctx.metric("index: files skipped", len(skipped))
+    ctx.metric("index: skips without a reason", sum(not r for r in skipped.values()), True)
+    wrong = sorted(expected_skips ^ set(skipped))
+    wrong += [n for n in expected_skips & set(skipped) if REASONS[n] not in skipped[n]]
+    ctx.metric("index: skip mismatches vs expected (file or reason)", len(wrong), True)
+    ctx.notes.extend(f"INDEX MISMATCH {n!r}: {skipped.get(n, 'indexed')}" for n in wrong)
+    ctx.metric("index time (s)", round(time.perf_counter() - start, 2))
+
+
+def fuzz_queries(ctx: Context, examples: int = 1000) -> None:
+    """Hypothesis-generated queries (tests/test_fuzz_queries.py) against a small index."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from test_fuzz_queries import build_library, check_query, queries
+
+    os.environ["READER_CACHE_DIR"] = str(ctx.workdir / "cache")
+    library = build_library(ctx.workdir / "fuzz")
+    failures: dict[str, list[str]] = {}
+    timings: list[tuple[float, str]] = []
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(queries())
+    def run_one(query: str) -> None:
+        start = time.perf_counter()
+        try:
+            check_query(library, query)
+        except Exception as exc:  # noqa: BLE001 - counted, not raised
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            key = f"{type(exc).__name__} at {Path(frame.filename).name}:{frame.lineno}"
+            failures.setdefault(key, []).append(query)
+        timings.append((time.perf_counter() - start, query))
+
+    start = time.perf_counter()
+    run_one()
+    elapsed = time.perf_counter() - start
+    library.close()
+    ctx.metric("queries run", len(timings))
+    ctx.metric("query failures", sum(len(v) for v in failures.values()), must_be_zero=True)
+    ctx.metric("query time: total (s)", round(elapsed, 1))
+    if timings:
+        ms = sorted(t * 1000 for t, _ in timings)
+        ctx.metric("query time: median / max (ms)", f"{ms[len(ms) // 2]:.1f} / {ms[-1]:.0f}")
+    for key, examples_ in sorted(failures.items()):
+        ctx.note(f"QUERY FAILURE {key} x{len(examples_)}, e.g. {examples_[0]!r}")
+    for seconds, query in sorted(timings, reverse=True)[:3]:
+        ctx.note(f"slow query: {seconds * 1000:.0f} ms {query!r}")
+
+
+STAGES: list[tuple[str, Stage]] = [
+    ("build", build),
+    ("load", load),
+    ("index", index),
+    ("fuzz queries", fuzz_queries),
+    ("integrity", integrity),
+]
 
 
 def run(stages: list[tuple[str, Stage]] = STAGES, workdir: Path | None = None) -> Context:
@@ -224,8 +305,13 @@ def render(ctx: Context) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="build the corpus in this folder and keep it")
+    parser.add_argument("--queries", type=int, default=1000, help="fuzzed queries to run")
     args = parser.parse_args(argv)
-    ctx = run(workdir=args.keep)
+    stages = [
+        (name, (lambda c, n=args.queries: fuzz_queries(c, n)) if stage is fuzz_queries else stage)
+        for name, stage in STAGES
+    ]
+    ctx = run(stages, workdir=args.keep)
     print(render(ctx).encode("ascii", "backslashreplace").decode("ascii"))
     return 1 if ctx.failed else 0
 

@@ -322,10 +322,11 @@ def _du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def bench(n: int, work: Path, rounds: int) -> dict:
-    corpus = work / f"corpus-{n}"
+def bench(n: int, work: Path, rounds: int, corpus: Path | None = None) -> dict:
+    corpus = corpus or work / f"corpus-{n}"
     t = time.perf_counter()
-    build_corpus(n, corpus)
+    if not corpus.exists():
+        build_corpus(n, corpus)
     print(
         f"\n== {n} articles (corpus built in {time.perf_counter() - t:.1f}s at {corpus})",
         flush=True,
@@ -378,6 +379,9 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
     ap.add_argument("--rounds", type=int, default=3, help="passes over the query set")
     ap.add_argument("--keep", action="store_true", help="keep the temporary corpora and indexes")
+    ap.add_argument(
+        "--corpus", type=Path, help="reuse a corpus kept by an earlier --keep run (one size)"
+    )
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -387,7 +391,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="reader-bench-"))
     try:
         for n in (int(s) for s in args.sizes.split(",") if s.strip()):
-            bench(n, work, args.rounds)
+            bench(n, work, args.rounds, args.corpus)
     finally:
         if args.keep:
             print(f"kept {work}")

@@ -14,8 +14,10 @@ commit) never deletes a segment a worker is still writing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -168,9 +170,15 @@ def adopt_segment(ix: Any, segment: Any, tmp: str, deletes: list[str]) -> None:
         for name in os.listdir(tmp):
             if name.startswith(f"{segment.indexname}_{segment.segid}"):
                 os.replace(os.path.join(tmp, name), os.path.join(ix.storage.folder, name))
-        finalsegments = writer._merge_segments(None, False, True)
+        # No merging here: Whoosh merges by copying documents into *this* writer's
+        # own segment, which must then be finalised too (dropping it loses them),
+        # and merging is slow; the ordinary commits of later updates merge.
+        finalsegments = writer._merge_segments(None, False, False)
+        if writer._added:
+            finalsegments.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
         finalsegments.append(segment)
-        writer._close_segment()
         writer._commit_toc(finalsegments)
         writer._finish()
     except BaseException:
@@ -209,6 +217,13 @@ class Pool:
         import threading
         from concurrent.futures import ProcessPoolExecutor
 
+        # Under a TUI sys.stderr may be a stand-in whose fileno() is -1; multiprocessing's
+        # resource tracker would pass that fd to its child and fail ("bad value(s) in
+        # fds_to_keep"), so start the tracker with the process's real stderr.
+        from multiprocessing import resource_tracker
+
+        with contextlib.redirect_stderr(sys.__stderr__ or sys.stderr):
+            resource_tracker.ensure_running()
         methods = mp.get_all_start_methods()
         if "fork" in methods and threading.active_count() == 1:
             self._ctx = mp.get_context("fork")

@@ -86,7 +86,10 @@ def _date_range(reader: Any, q: Q.NumericRange) -> set[int]:
 
 
 def _term(leaves: list[tuple[Any, int]], field: str, text: Any, schema: Any) -> set[int]:
-    btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
+    try:
+        btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
+    except Exception:  # noqa: BLE001 - a value the field cannot encode (date:"x"): no match
+        return set()
     out: set[int] = set()
     for leaf, offset in leaves:
         if (field, btext) not in leaf:

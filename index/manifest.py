@@ -50,8 +50,8 @@ class Manifest:
     def entries(self) -> dict[str, FileEntry]:
         rows = self.db.execute("SELECT path, size, mtime_ns, hash, ids, hashes, reason FROM files")
         return {
-            r[0]: FileEntry(
-                r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), tuple(json.loads(r[5])), r[6]
+            _dec(r[0]): FileEntry(
+                _dec(r[0]), r[1], r[2], r[3], tuple(json.loads(r[4])), tuple(json.loads(r[5])), r[6]
             )
             for r in rows
         }
@@ -59,7 +59,8 @@ class Manifest:
     def stats(self) -> dict[str, tuple[int, int]]:
         """path -> (size, mtime_ns): all ``needs_update`` reads."""
         return {
-            r[0]: (r[1], r[2]) for r in self.db.execute("SELECT path, size, mtime_ns FROM files")
+            _dec(r[0]): (r[1], r[2])
+            for r in self.db.execute("SELECT path, size, mtime_ns FROM files")
         }
 
     def summaries(self, paths: list[str]) -> list[tuple[str, int, str | None]]:
@@ -70,17 +71,17 @@ class Manifest:
         rows = self.db.execute(
             "SELECT path, ids, reason FROM files WHERE reason IS NOT NULL OR ids != '[]'"
         )
-        return [(p, len(json.loads(ids)), r) for p, ids, r in rows if p in wanted]
+        return [(_dec(p), len(json.loads(ids)), r) for p, ids, r in rows if _dec(p) in wanted]
 
     def write(self, put: Iterable[FileEntry], delete: Iterable[str], generation: int) -> None:
         """Apply a batch in one transaction, stamped with the Whoosh generation it matches."""
         with self.db:
-            self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in delete])
+            self.db.executemany("DELETE FROM files WHERE path = ?", [(_enc(p),) for p in delete])
             self.db.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
-                        e.path,
+                        _enc(e.path),
                         e.size,
                         e.mtime_ns,
                         e.hash,
@@ -112,6 +113,24 @@ class Manifest:
         self.db.close()
 
 
+_RAW = "\x00fs:"  # prefix of a file name that is not valid UTF-8, stored as hex bytes
+
+
+def _enc(path: str) -> str:
+    """sqlite needs valid UTF-8; undecodable file names are stored reversibly as hex."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return _RAW + path.encode("utf-8", "surrogateescape").hex()
+
+
+def _dec(value: str) -> str:
+    if value.startswith(_RAW):
+        return bytes.fromhex(value[len(_RAW) :]).decode("utf-8", "surrogateescape")
+    return value
+
+
 class LazyEntries:
     """path -> FileEntry, reading only (size, mtime) for every file up front.
 
@@ -138,11 +157,11 @@ class LazyEntries:
         if entry is None and path in self.stats:
             row = self._m.db.execute(
                 "SELECT path, size, mtime_ns, hash, ids, hashes, reason FROM files WHERE path = ?",
-                (path,),
+                (_enc(path),),
             ).fetchone()
             if row is not None:
                 entry = self._full[path] = FileEntry(
-                    row[0],
+                    path,
                     row[1],
                     row[2],
                     row[3],

@@ -46,6 +46,19 @@ def build_schema() -> Schema:
     )
 
 
+def path_key(path: str) -> str:
+    """The indexed form of a source path: always valid UTF-8.
+
+    File names that are not UTF-8 reach Python as lone surrogates, which Whoosh
+    cannot store; they are escaped here (the real path stays in the article blob).
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def pack_article(article: Article) -> bytes:
     data = json.dumps(article.to_dict(), ensure_ascii=False, separators=(",", ":"))
     return zlib.compress(data.encode("utf-8", "surrogatepass"), 6)
@@ -78,7 +91,7 @@ def document(article: Article, entities: list[str], story: str | None) -> dict[s
     """The field values Whoosh indexes for one article."""
     doc: dict[str, Any] = {
         "id": article.id,
-        "path": article.path,
+        "path": path_key(article.path),
         "title": _indexable(article.title or ""),
         "body": _indexable(article.body),
         "hash": article.content_hash,

@@ -24,7 +24,7 @@ from typing import Any
 from whoosh import query as Q
 from whoosh.analysis import Token
 from whoosh.highlight import SCORE, BasicFragmentScorer, PinpointFragmenter, top_fragments
-from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
+from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 
 from .analysis import WORD, stem_word
 from .docsets import matching_docs
@@ -51,6 +51,7 @@ TITLE_QUERY_BOOST = 1.5  # on top of the schema's index-time title boost
 def make_parser(schema: Any) -> MultifieldParser:
     parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts={"title": TITLE_QUERY_BOOST})
     parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(GtLtPlugin())  # date:>2023-06-01
     return parser
 
 
@@ -113,6 +114,12 @@ def repair(
         quoted_next = i + 1 < len(parts)
         parts[i] = re.sub(r"(?<!\w)([A-Za-z_]\w*):(\S*)", _field, parts[i])
     text = '"'.join(parts)
+    # operators with nothing to join inside a group: "(japan OR)" -> "(japan)"
+    text = re.sub(r"\s+(?:AND|OR|NOT)\s*\)", ")", text)
+    text = re.sub(r"\(\s*(?:AND|OR)\s+", "(", text)
+    # web-search habits: -word excludes, +word requires (words are required anyway)
+    text = re.sub(r'(?<!\S)-(?=[\w"(])', "NOT ", text)
+    text = re.sub(r'(?<!\S)\+(?=[\w"(])', "", text)
     words = text.split()
     while words and words[0] in _OPERATORS - {"NOT"}:
         notes.append(f"ignored a leading {words.pop(0)}")
@@ -173,18 +180,56 @@ def parse(searcher: Any, qstring: str) -> tuple[Q.Query | None, str, list[str]]:
     if not text:
         return None, "", notes
     parser = _parser(searcher.schema)
-    try:
-        q = parser.parse(text)
-    except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd input
-        q = None
-    if q is None or _has_error(q):
-        words = re.findall(r"\w+", text)
+    q = _try_parse(parser, text)
+    if q is not None and _has_error(q):
+        # a bad field value (date:2023-13): drop just that clause, keep the rest
+        bad = [m.group(0) for m in re.finditer(r"\b(date|sortdate):\S+", text)]
+        for clause in bad:
+            clause_q = _try_parse(parser, clause)
+            if clause_q is None or _has_error(clause_q):
+                text = " ".join(text.replace(clause, " ").split())
+                notes.append(f"ignored {clause} (dates look like 2023, 2023-06 or 2023-06-05)")
+        q = _try_parse(parser, text) if text else None
+        if q is None and not text:
+            return None, "", notes
+    if q is None or _has_error(q) or _uses_hidden_field(q, searcher.schema):
+        words = [w for w in re.findall(r"\w+", text) if w not in _OPERATORS]
         notes.append("read the query as plain words")
         text = " ".join(words)
-        q = parser.parse(text) if words else None
+        q = _try_parse(parser, text) if words else None
     if q is None or isinstance(q, type(Q.NullQuery)):
         return None, "", notes
+    _clamp_fuzzy(q)
     return q, text, notes
+
+
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+MAX_EDITS = 2  # fuzzy~N beyond 2 edits matches nearly everything and takes seconds
+
+
+def _try_parse(parser: Any, text: str) -> Q.Query | None:
+    try:
+        return parser.parse(text)
+    except Exception:  # noqa: BLE001 - whoosh raises assorted errors on odd input
+        return None
+
+
+def _walk(q: Q.Query):
+    yield q
+    for child in q.children():
+        yield from _walk(child)
+
+
+def _uses_hidden_field(q: Q.Query, schema: Any) -> bool:
+    """A field glued to a word ("x~2sortdate:y") can slip past repair(); refuse it."""
+    allowed = set(_user_fields(schema))
+    return any(getattr(sub, "fieldname", None) not in (None, *allowed) for sub in _walk(q))
+
+
+def _clamp_fuzzy(q: Q.Query) -> None:
+    for sub in _walk(q):
+        if isinstance(sub, Q.FuzzyTerm) and sub.maxdist > MAX_EDITS:
+            sub.maxdist = MAX_EDITS
 
 
 def _user_fields(schema: Any) -> list[str]:
@@ -471,7 +516,10 @@ def _highlight_terms(searcher: Any, q: Q.Query) -> dict[str, tuple[bytes, ...]]:
         for field, text in expanded:
             if field not in schema:
                 continue
-            btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
+            try:
+                btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
+            except Exception:  # noqa: BLE001 - a value the field cannot encode (date:"x")
+                continue
             if (field, btext) in reader:
                 out.setdefault(field, set()).add(btext)
     return {k: tuple(v) for k, v in out.items()}

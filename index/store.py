@@ -64,7 +64,7 @@ from .model import Article, IndexProgress, IndexReport, SearchResults, Skipped
 from .paths import MARKER, default_index_dir, remember_corpus, resolve_corpus
 from .scan import corpus_files
 from .scan import remember as remember_scan
-from .schema import SCHEMA_VERSION, build_schema, unpack_article
+from .schema import SCHEMA_VERSION, build_schema, path_key, unpack_article
 
 __all__ = ["Library", "LibraryError", "IndexNotFound", "IndexUnwritable"]
 
@@ -223,7 +223,7 @@ class Library:
             fields = s.document(id=key)
             if fields is None:
                 for candidate in self._path_candidates(key):
-                    fields = s.document(path=candidate)
+                    fields = s.document(path=path_key(candidate))
                     if fields is not None:
                         break
             return unpack_article(fields["article"]) if fields else None
@@ -270,15 +270,23 @@ class Library:
         from .search import run_search
 
         with self._lock:
-            return run_search(
-                self.searcher(),
-                query,
-                limit=limit,
-                sort=sort,
-                filters=filters,
-                snippets=snippets,
-                facets=facets,
-            )
+            try:
+                return run_search(
+                    self.searcher(),
+                    query,
+                    limit=limit,
+                    sort=sort,
+                    filters=filters,
+                    snippets=snippets,
+                    facets=facets,
+                )
+            except Exception as exc:  # noqa: BLE001 - last resort: a query never crashes a caller
+                return SearchResults(
+                    query=query,
+                    total=0,
+                    hits=(),
+                    message=f"could not run this query ({type(exc).__name__}); try plain words",
+                )
 
     def needs_update(self) -> bool:
         """True when a file was added, removed or its size/mtime changed since the last update."""
@@ -401,16 +409,9 @@ class _Updater:
                 batch.forget(path)
             if len(jobs) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
                 batch.commit()  # removals first; workers' segments commit on their own
-                self._index_parallel(jobs, entries)
+                self._index_parallel(jobs, entries, batch, fresh)
             else:
-                for path, known_hash, old in jobs:
-                    docs, outcome = plan(parse_file(path, known_hash), old)
-                    for doc in docs:
-                        batch.add(doc) if fresh or doc["id"] not in old else batch.update(doc)
-                    for doc_id in self._account(outcome, entries.get(path)):
-                        batch.delete(doc_id)
-                    batch.remember(self._entry(outcome, entries.get(path)))
-                    self._tick(path)
+                self._index_here(jobs, entries, batch, fresh)
             self.tick(IndexProgress(self.done, self.total, phase="committing"))
             batch.commit()
         except BaseException:
@@ -433,31 +434,45 @@ class _Updater:
         self.done += 1
         self.tick(IndexProgress(self.done, self.total, path, "indexing"))
 
-    def _index_parallel(self, jobs: list[Job], entries: LazyEntries) -> None:
-        """Workers build segments; each finished chunk is one commit (see build.py)."""
-        import queue as queue_mod
-        from concurrent.futures import FIRST_COMPLETED, wait
+    def _index_parallel(
+        self, jobs: list[Job], entries: LazyEntries, batch: _Batch, fresh: bool
+    ) -> None:
+        """Workers build segments; each finished chunk is one commit (see build.py).
+
+        If the pool cannot run at all (a script without a ``__main__`` guard under
+        the forkserver start method) the files are indexed in this process instead;
+        if a worker dies mid-way, what was committed stays and the error says so.
+        """
         from concurrent.futures.process import BrokenProcessPool
 
+        todo = list(chunks(jobs))
+        done: set[int] = set()
         try:
-            self._run_pool(jobs, entries, queue_mod, FIRST_COMPLETED, wait)
+            self._run_pool(todo, done, entries)
         except BrokenProcessPool as exc:
-            raise LibraryError(
-                "an indexing worker process died (out of memory?); everything committed so "
-                "far is kept: run reader index again to continue"
-            ) from exc
+            if done:
+                raise LibraryError(
+                    "an indexing worker process died (out of memory?); everything committed "
+                    "so far is kept: run reader index again to continue"
+                ) from exc
+            self.done = 0
+            self._index_here([job for chunk in todo for job in chunk], entries, batch, fresh)
 
-    def _run_pool(self, jobs: list[Job], entries: LazyEntries, queue_mod, first, wait) -> None:
+    def _run_pool(self, todo: list[list[Job]], done: set[int], entries: LazyEntries) -> None:
+        import queue as queue_mod
+        from concurrent.futures import FIRST_COMPLETED, wait
+
         with Pool() as pool:
             schema = self.ix.schema
             pending = {
-                pool.executor.submit(index_chunk, str(self.gdir), schema, chunk)
-                for chunk in chunks(jobs)
+                pool.executor.submit(index_chunk, str(self.gdir), schema, chunk): i
+                for i, chunk in enumerate(todo)
             }
             while pending:
-                finished, pending = wait(pending, timeout=0.1, return_when=first)
+                finished, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
                 self._drain(pool.queue, queue_mod)
                 for future in finished:
+                    i = pending.pop(future)
                     segment, tmp, outcomes = future.result()
                     deletes: list[str] = []
                     put = []
@@ -473,7 +488,21 @@ class _Updater:
                             writer.delete_by_term("id", doc_id)
                         writer.commit()
                     self.manifest.write(put, (), self.ix.latest_generation())
+                    done.add(i)
             self._drain(pool.queue, queue_mod)
+
+    def _index_here(
+        self, jobs: list[Job], entries: LazyEntries, batch: _Batch, fresh: bool
+    ) -> None:
+        """Parse and index in this process (small updates, or no worker pool)."""
+        for path, known_hash, old in jobs:
+            docs, outcome = plan(parse_file(path, known_hash), old)
+            for doc in docs:
+                batch.add(doc) if fresh or doc["id"] not in old else batch.update(doc)
+            for doc_id in self._account(outcome, entries.get(path)):
+                batch.delete(doc_id)
+            batch.remember(self._entry(outcome, entries.get(path)))
+            self._tick(path)
 
     def _drain(self, q: Any, queue_mod: Any) -> None:
         while True:
@@ -559,7 +588,7 @@ class _Updater:
             )  # live documents only (the lexicon keeps deleted ones)
             indexed_ids = {ids_col.text(n) for n in reader.all_doc_ids()}
             indexed_paths = {t.decode("utf-8") for t in reader.lexicon("path")}
-            for path in indexed_paths - set(entries):
+            for path in indexed_paths - {path_key(p) for p in entries}:
                 ids = [s.stored_fields(n)["id"] for n in s.document_numbers(path=path)]
                 entries[path] = FileEntry(path, -1, -1, "", tuple(ids), ("",) * len(ids))
         for e in entries.values():
@@ -603,7 +632,9 @@ class _Updater:
                 if stored is None:
                     continue
                 entities = [e for e in (stored.get("entity") or "").split(",") if e]
-                items.append((stored["article"], entities, values[doc_id]))
+                # fields the pass did not recompute keep their indexed value
+                fields = {"story": stored.get("story"), **values[doc_id]}
+                items.append((stored["article"], entities, fields))
         return items
 
     def _rewrite_parallel(self, stale: list[str], values: dict) -> None:

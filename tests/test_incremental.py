@@ -222,3 +222,60 @@ def test_manifest_that_lost_track_of_missing_articles_reparses_them(corpus):
     report = lib.update()
     assert report.added + report.updated == 1
     assert lib.get(doc_id) is not None and len(lib) == 8
+
+
+@pytest.mark.parametrize("n", [6, store.POOL_MIN_FILES + 6])
+def test_corpus_pass_changes_are_written_without_losing_documents(tmp_path, monkeypatch, n):
+    folder = tmp_path / "c"
+    make_corpus(folder, n)
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        ferry = lib.search("ferry", limit=100).total
+        # a corpus pass that puts everything in one story: every document is rewritten
+        monkeypatch.setattr(
+            store.corpus_pass,
+            "finalize",
+            lambda arts, changed: {a.id: {"story": "s-one"} for a in arts},
+        )
+        write_json(folder, 503)  # a drought article
+        lib.update()
+        assert len(lib) == n + 1
+        assert dict(lib.search("").facets["story"]) == {"s-one": n + 1}
+        assert lib.search("ferry", limit=100).total == ferry
+        assert lib.search('story:"s-one"', limit=1).total == n + 1
+
+
+def test_many_small_worker_segments_keep_every_document(tmp_path, monkeypatch):
+    # One file per chunk gives many tiny segments, which Whoosh's default merge
+    # policy would merge at commit time: no document may be lost on the way.
+    from index import build
+
+    folder = tmp_path / "c"
+    paths = make_corpus(folder, store.POOL_MIN_FILES + 16)
+    monkeypatch.setattr(store, "chunks", lambda jobs, **kw: build.chunks(jobs, first=1, largest=1))
+    with Library.open([folder], tmp_path / "ix") as lib:
+        report = lib.update()
+        assert report.added == len(paths) == len(lib)
+        for p in paths[:10]:  # and updates on top of that many segments
+            rec = json.loads(p.read_text())
+            rec["text"] += "\\n\\nA note on the harbour lights."
+            p.write_text(json.dumps(rec))
+            _bump_mtime(p)
+        assert lib.update().updated == 10
+        assert len(lib) == len(paths)
+        assert lib.search('"harbour lights"', limit=100).total == 10
+
+
+def test_update_from_a_background_thread_uses_a_safe_worker_pool(tmp_path):
+    # The app indexes from a worker thread: workers must not be forked from a
+    # threaded process (forkserver instead), and results must be the same.
+    import threading
+
+    folder = tmp_path / "c"
+    make_corpus(folder, store.POOL_MIN_FILES + 2)
+    with Library.open([folder], tmp_path / "ix") as lib:
+        out = {}
+        worker = threading.Thread(target=lambda: out.setdefault("report", lib.update()))
+        worker.start()
+        worker.join(timeout=300)
+        assert out["report"].added == store.POOL_MIN_FILES + 2 == len(lib)

@@ -283,3 +283,20 @@ def test_colons_inside_phrases_are_words_not_fields(lib):
 def test_field_with_a_quoted_phrase(lib):
     assert lib.search('title:"missile news"', limit=50).total == 4
     assert lib.search('title:"news missile"').total == 0
+
+
+def test_web_search_habits_and_date_comparisons(lib):
+    ferry = lib.search("ferry", limit=50).total
+    velmora = lib.search(PLACES[0], limit=50).total
+    assert lib.search(f"{PLACES[0]} -ferry", limit=50).total == velmora - 1
+    assert lib.search("+ferry", limit=50).total == ferry
+    dated = [i for i in range(N) if i != 7]
+    later = [i for i in dated if 1 + i % 6 >= 4]
+    assert lib.search("date:>2023-03-31", limit=50).total == len(later)
+
+
+def test_bad_parts_are_dropped_not_the_whole_query(lib):
+    r = lib.search("ferry date:2023-13", limit=50)
+    assert r.total == 4 and "date:2023-13" in r.message
+    r = lib.search("(ferry OR)", limit=50)
+    assert r.total == 4
