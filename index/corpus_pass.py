@@ -32,8 +32,8 @@ FIELDS = ("story", "entity", "date")
 
 # Corpus-wide entity names (one spelling per person/organisation across articles) are
 # recomputed for groups up to this size; beyond it the per-article names stay (the
-# recogniser costs ~3 ms per article, too slow to rerun over a whole large corpus).
-ENTITY_PASS_MAX = 3000
+# recogniser costs ~5-10 ms per article, too slow to rerun over a whole large corpus).
+ENTITY_PASS_MAX = 1000
 
 NEIGHBOURS = 12  # similar articles looked up per changed article
 SMALL_CHANGE = 50  # up to this many changed articles (or 1% of the corpus) -> neighbourhood

@@ -57,12 +57,6 @@ def hostile_index(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile-app").resolve()
     root = tmp / "corpus"
     expected = make_hostile_corpus(root)
-    # KNOWN BUG (see tests/test_hostile_index.py): a file name that is not valid UTF-8
-    # crashes the indexer (UnicodeEncodeError in index/build.py:index_chunk).  Remove this
-    # workaround once that is fixed.
-    for name in [n for n in expected if n.startswith("latin1_")]:
-        (root / name).unlink()
-        del expected[name]
     expected[UNREADABLE] = INDEXED  # readable here: the denied read is test_hostile_index's
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("READER_CACHE_DIR", str(tmp / "cache"))
@@ -258,10 +252,8 @@ async def test_two_hostile_articles_compare(harness, hostile_index, left, right)
             assert "\x1b" not in text and "\u241b[31mRed headline" in text
 
 
-# KNOWN BUG (reported to the lead): under Textual, sys.stderr is a capture object whose
-# fileno() is -1; multiprocessing's resource tracker passes it to the child, so starting
-# the indexing worker pool fails with "bad value(s) in fds_to_keep" and the app shows
-# "Indexing..." forever (any corpus of >= POOL_MIN_FILES files).  Strict: remove when fixed.
+# Regression: under Textual sys.stderr has no real fd; starting the indexing worker pool
+# once failed with "bad value(s) in fds_to_keep" (any corpus of >= POOL_MIN_FILES files).
 async def test_the_app_indexes_the_hostile_corpus_itself(harness, hostile_index):
     """The background indexing of a corpus big enough for worker processes finishes."""
     root, _, expected = hostile_index
