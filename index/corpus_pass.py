@@ -52,7 +52,35 @@ def finalize(
         local = _neighbourhood(articles, changed_ids)
         if local is not None and len(local) <= MAX_REGROUP:
             return _stories(local, articles)
+        # The neighbourhood reaches into a huge story: regrouping it costs as much as
+        # the full pass, so attach each changed article to its neighbours' story.
+        return _attach(articles, changed_ids)
     return _stories(articles, articles)
+
+
+def _attach(articles: Any, changed_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Story of each changed article, from grouping it with its nearest neighbours only.
+
+    Grouped with neighbours -> the existing story most of those neighbours belong to;
+    alone -> its own new story.  Every other article keeps its story.
+    """
+    entities = _EntityMap(articles)
+    values: dict[str, dict[str, str]] = {}
+    for article_id in changed_ids:
+        article = articles.get(article_id)
+        if article is None:
+            continue
+        near = [
+            articles.get(i) for i in articles.neighbours(article, NEIGHBOURS) if i != article_id
+        ]
+        group = [article, *(a for a in near if a is not None)]
+        for story in group_stories(group, entities=entities):
+            if article_id not in story.article_ids:
+                continue
+            mates = [articles.story_of(i) for i in story.article_ids if i != article_id]
+            mates = [m for m in mates if m]
+            values[article_id] = {"story": max(set(mates), key=mates.count) if mates else story.id}
+    return values
 
 
 def _can_go_local(articles: Any) -> bool:

@@ -279,3 +279,27 @@ def test_update_from_a_background_thread_uses_a_safe_worker_pool(tmp_path):
         worker.start()
         worker.join(timeout=300)
         assert out["report"].added == store.POOL_MIN_FILES + 2 == len(lib)
+
+
+def test_small_change_next_to_a_huge_story_only_attaches_the_changed_article(corpus, monkeypatch):
+    folder, lib = corpus
+    before = {h.id: h.story for h in lib.search("", limit=50).hits}
+    monkeypatch.setattr(store.corpus_pass, "MAX_REGROUP", 1)  # every neighbourhood is "huge"
+    full = []
+    real = store.corpus_pass._stories
+    monkeypatch.setattr(
+        store.corpus_pass, "_stories", lambda group, arts: full.append(1) or real(group, arts)
+    )
+    target = sorted(folder.glob("*.json"))[2]
+    rec = json.loads(target.read_text())
+    rec["text"] += "\n\nThe ferry pier was repainted."
+    target.write_text(json.dumps(rec))
+    _bump_mtime(target)
+    assert lib.update().updated == 1
+    assert full == []  # no regrouping of the corpus
+    after = {h.id: h.story for h in lib.search("", limit=50).hits}
+    changed = lib.get(str(target)).id
+    assert after[changed]
+    assert {k: v for k, v in after.items() if k != changed} == {
+        k: v for k, v in before.items() if k != changed
+    }
