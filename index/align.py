@@ -7,18 +7,22 @@ one canonical feature per place the recogniser finds ("Pyongyang" = "DPRK" = "No
 Korea"; its words are then not counted again).  A feature's weight is its general
 rarity (the index's IDF or wordfreq) times its rarity *inside this pair of articles*,
 so "North Korea" in a piece about North Korea counts for little and a shared "Hamada"
-or "anti-submarine" counts for a lot.  Sentences are scored by weighted Dice (pairs
-sharing fewer than MIN_SHARED things are not scored at all); quotes that share their
-words are the same quote; headlines and leads get a small prior.  Every sentence then
-links to its best counterpart if that reaches FLOOR, so a sentence that sums up two of
-the other article's sentences aligns with both (many-to-one from either side); two
-matching headlines are each other's best.
+or "anti-submarine" counts for a lot.  Relative years ("by the end of the year", "last
+year") are read as the year they name, so they meet "before the end of 2023".  Photo
+captions ("Minister X (right) and ...") are left out.  Sentences are scored by weighted
+Dice (pairs sharing fewer than MIN_SHARED things are not scored at all); quotes that
+share their words are the same quote; headlines and leads get a small prior; a pair
+next to an aligned pair gains part of its score (outlets retelling one statement keep
+its order).  Every sentence then links to its best counterpart if that reaches FLOOR,
+so a sentence that sums up two of the other article's sentences aligns with both
+(many-to-one from either side); two matching headlines link only to each other.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,13 +53,15 @@ SHARED, ONLY_A, ONLY_B = "shared", "only_a", "only_b"
 # Scores are weighted Dice coefficients (0..1).  A sentence links to its best
 # counterpart when that score reaches FLOOR; FACT separates a sentence that carries the
 # same claim from one that overlaps on a sub-fact.  On the gold seed pairs FLOOR
-# 0.16-0.18 gives F1 0.65-0.66 (0.13 and 0.20 fall to ~0.57: few pairs, not a peak worth
-# chasing); pairs were also read by eye on same-event BASIL pairs from three outlets
+# 0.16-0.18 gives F1 0.76 with CONTEXT 0.3 (0.71-0.73 with CONTEXT 0.2 or 0.4, 0.69-0.70
+# without context; FLOOR 0.14 or 0.20 falls to ~0.69): few pairs, so no peak worth
+# chasing; pairs were also read by eye on same-event BASIL pairs from three outlets
 # (benchmarks/align_bench.py --basil N).
 FLOOR = 0.16
 FACT = 0.30
 QUOTE = 0.6  # quote_similarity needed to call two quotes the same
 QUOTE_WORDS = 3  # shared quote words that alone make two quotes the same
+CONTEXT = 0.3  # share of an aligned neighbouring pair's score a pair gains (see _context)
 LEAD = 0.1  # inverted pyramid: headlines, and first sentences, usually carry the main fact
 LOCAL_POWER = 2.0  # how hard to discount words repeated all over these two articles
 NAME_BOOST = 1.5
@@ -222,10 +228,13 @@ def _sentence_features(
     names: frozenset[str],
     weight: Callable[[str], float],
     covered: Sequence[tuple[int, int]] = (),
+    year: int | None = None,
 ) -> tuple[dict[str, float], dict[str, str]]:
     """Weighted features of one sentence.  Tokens inside ``covered`` (sentence-local
     spans of place mentions) are skipped: ``_side`` adds one canonical place feature
-    for each, so "Pyongyang", "DPRK" and "North Korea" meet and count once."""
+    for each, so "Pyongyang", "DPRK" and "North Korea" meet and count once.  With the
+    article's ``year``, relative years ("by the end of the year", "last year") become
+    the year they name, so they meet "before the end of 2023" / "in November 2022"."""
     feats: dict[str, float] = {}
     labels: dict[str, str] = {}
 
@@ -233,6 +242,11 @@ def _sentence_features(
         if w > feats.get(key, 0.0):
             feats[key] = w
             labels[key] = label
+
+    if year is not None:
+        for m in _RELATIVE_YEAR.finditer(text):
+            value = str(year + _YEAR_OFFSET.get((m.group(1) or "").lower(), 0))
+            add("#" + value, _number_weight(value), m.group())
 
     headline = is_title_case(tokens)
     if covered:
@@ -280,6 +294,17 @@ def _sentence_features(
     return feats, labels
 
 
+# "this year", "the end of the year", "within this year", "last year", "by year-end":
+# the article's own year (or the one before/after).  "the year" alone is only read as
+# the current one after end/later/earlier/rest/within ("the year of the tiger" is not).
+_RELATIVE_YEAR = re.compile(
+    r"\b(?:(this|last|next|previous|coming) year"
+    r"|(?:end|later|earlier|rest|within|course) (?:of |in )?(?:the|this) year|year[- ]end)\b",
+    re.IGNORECASE,
+)
+_YEAR_OFFSET = {"last": -1, "previous": -1, "next": 1, "coming": 1}
+
+
 def _number_weight(value: str) -> float:
     """Numbers are strong evidence of one fact ("40 per cent", "2,000 jobs"), more so the
     more specific they are; years and small counts are common."""
@@ -301,6 +326,7 @@ def _side(
     names: frozenset[str],
     weight: Callable[[str], float],
     mentions: Sequence[Mention],
+    year: int | None = None,
 ) -> _Side:
     sentences, tokens = split
     by_para: dict[int, list[int]] = defaultdict(list)
@@ -319,7 +345,7 @@ def _side(
             covered[k].append((m.start - sentences[k].start, m.end - sentences[k].start))
     feats, labels = [], []
     for s, toks, cov in zip(sentences, tokens, covered, strict=True):
-        f, lab = _sentence_features(s.text, toks, names, weight, cov)
+        f, lab = _sentence_features(s.text, toks, names, weight, cov, year)
         feats.append(f)
         labels.append(lab)
     quotes: list[list[str]] = [[] for _ in sentences]
@@ -346,6 +372,14 @@ def _side(
         entity_names,
     )
 
+
+# Photo captions place people in a picture: "Minister X (right) and Y (left) shake
+# hands".  They restate the body's names, not a fact, so they are left unaligned.
+_CAPTION = re.compile(
+    r"\((?:(?:second|third|far|top|bottom|front|back|standing|seated)[ ,-]*)*"
+    r"(?:from )?(?:left|right|centre|center|middle)\)",
+    re.IGNORECASE,
+)
 
 PLACE_TYPES = frozenset({"GPE", "NORP", "LOC"})
 
@@ -410,11 +444,18 @@ def compare(
     weight = weight_fn(idf)
     split_a, split_b = _split(a), _split(b)
     names = name_vocabulary([*split_a[1], *split_b[1]])
-    side_a = _side(a, split_a, names, weight, mentions_a)
-    side_b = _side(b, split_b, names, weight, mentions_b)
+    year_a, year_b = _year(a.date), _year(b.date)
+    # Two reports being compared are usually of one event: an undated one is read in
+    # the other's year rather than not at all.
+    side_a = _side(a, split_a, names, weight, mentions_a, year_a or year_b)
+    side_b = _side(b, split_b, names, weight, mentions_b, year_b or year_a)
     local = _local_weights(side_a, side_b)
     vec_a = [_weigh(f, local) for f in side_a.features]
     vec_b = [_weigh(f, local) for f in side_b.features]
+    for vec, side in ((vec_a, side_a), (vec_b, side_b)):
+        for k, sentence in enumerate(side.sentences):
+            if _CAPTION.search(sentence.text):
+                vec[k] = {}
     scores = _score_matrix(vec_a, vec_b)
     _lead_prior(scores, side_a.sentences, side_b.sentences)
     quoted: dict[tuple[int, int], float] = {}
@@ -425,6 +466,7 @@ def compare(
                 if q >= QUOTE:
                     quoted[(i, j)] = q
                     scores[(i, j)] = max(scores[(i, j)], FLOOR)
+    scores = _context(scores)
     ta, tb = _title_index(side_a.sentences), _title_index(side_b.sentences)
     chosen = _select(scores, (ta, tb) if ta is not None and tb is not None else None)
     pairs = []
@@ -461,6 +503,13 @@ def compare(
         marks_b=side_b.marks,
         entity_source=source,
     )
+
+
+def _year(date: str | None) -> int | None:
+    """The year of an ISO date ("2023-06-03"), if it has a plausible one."""
+    if date and len(date) >= 4 and date[:4].isdigit():
+        return int(date[:4])
+    return None
 
 
 def _mentions(article: Article) -> list[Mention]:
@@ -530,6 +579,20 @@ def _lead_prior(scores: dict, sa: list[Sentence], sb: list[Sentence]) -> None:
             scores[(i, j)] += LEAD
 
 
+def _context(scores: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """Raise a pair whose neighbours (the sentences before both, or after both) are an
+    aligned pair: outlets rewriting one statement or wire story keep its order, so a
+    loose paraphrase next to a clear match is likely the next fact (the paragraph
+    context of Barzilay & Elhadad's monolingual alignment).  Only pairs that already
+    share something are raised, by CONTEXT times the neighbouring pair's score."""
+    out = dict(scores)
+    for (i, j), s in scores.items():
+        near = max(scores.get((i - 1, j - 1), 0.0), scores.get((i + 1, j + 1), 0.0))
+        if near >= FLOOR:
+            out[(i, j)] = s + CONTEXT * near
+    return out
+
+
 def _title_index(sentences: list[Sentence]) -> int | None:
     return 0 if sentences and sentences[0].paragraph == TITLE_PARAGRAPH else None
 
@@ -542,18 +605,19 @@ def _select(
     scores: dict[tuple[int, int], float], titles: tuple[int, int] | None = None
 ) -> set[tuple[int, int]]:
     """Each sentence's best counterpart, when it reaches FLOOR (ties all count).  Two
-    headlines that match are each other's best whatever else scores higher: a lead
-    repeats its headline's words, and linking it to the other headline as well would
-    merge two facts into one."""
+    headlines that match are linked to each other only: a lead (or a later sentence)
+    repeats its headline's fact, and linking it to the other headline as well would
+    merge two facts into one; the lead then finds its own partner in the other body."""
+    chosen: set[tuple[int, int]] = set()
+    if titles is not None and scores.get(titles, 0.0) >= FLOOR:
+        chosen.add(titles)
+        ta, tb = titles
+        scores = {(i, j): s for (i, j), s in scores.items() if i != ta and j != tb}
     best_a: dict[int, float] = defaultdict(float)
     best_b: dict[int, float] = defaultdict(float)
     for (i, j), s in scores.items():
         best_a[i] = max(best_a[i], s)
         best_b[j] = max(best_b[j], s)
-    chosen: set[tuple[int, int]] = set()
-    if titles is not None and scores.get(titles, 0.0) >= FLOOR:
-        best_a[titles[0]] = best_b[titles[1]] = math.inf
-        chosen.add(titles)
     return chosen | {
         (i, j) for (i, j), s in scores.items() if s >= FLOOR and (s >= best_a[i] or s >= best_b[j])
     }

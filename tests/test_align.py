@@ -189,9 +189,10 @@ def test_gold_seed_pairs_score():
     score = score_gold(
         gold, lambda name: load_file(SHARED_DIR / "corpus" / "seeds" / name)[0], compare
     )
-    assert score.unique_recall >= 0.80
-    assert score.f1 >= 0.62
-    assert score.precision >= 0.60
+    assert score.unique_recall >= 0.90
+    assert score.f1 >= 0.75
+    assert score.precision >= 0.78
+    assert score.recall >= 0.70
 
 
 def _mention(article: Article, para: int, text: str, type_: str, entity_id: str) -> Mention:
@@ -277,3 +278,114 @@ def test_any_text_aligns_without_error_and_rows_cover_every_sentence(paras_a, pa
     assert sorted(r.b for r in c.rows if r.b is not None) == list(range(len(c.sentences_b)))
     for p in c.pairs:
         assert 0 <= p.score and p.kind in ("same_quote", "same_fact", "partial")
+
+
+def _article(id_: str, title: str, paras: list[str], date: str | None = None) -> Article:
+    return Article(id=id_, path=id_ + ".txt", title=title, paragraphs=tuple(paras), date=date)
+
+
+def test_a_loose_paraphrase_between_two_clear_matches_is_aligned():
+    """Outlets retelling one statement keep its order: the middle sentences share only
+    two words, but sit between two aligned pairs."""
+    a = _article(
+        "ca",
+        "",
+        [
+            "The Velmoran cabinet approved the tunnel budget of 4.2 billion euros on Tuesday.",
+            "Ministers expect the first passenger trains to run through the tunnel within "
+            "five years of construction.",
+            "Transport minister Ilse Varga will present the timetable to parliament in Karsk "
+            "next week.",
+        ],
+    )
+    b = _article(
+        "cb",
+        "",
+        [
+            "On Tuesday the cabinet in Velmora signed off the 4.2 billion euro tunnel budget.",
+            "Officials hope passenger services through the mountain tunnel will begin soon "
+            "after the builders finish.",
+            "Varga is due to present the timetable to the Karsk parliament next week.",
+        ],
+    )
+    c = compare(a, b, mentions_a=[], mentions_b=[])
+    assert {(p.a_idx, p.b_idx) for p in c.pairs} == {(0, 0), (1, 1), (2, 2)}
+    assert c.only_a == [] and c.only_b == []
+
+
+def test_relative_years_meet_the_year_they_name():
+    body_a = ["Karsk says the toll bridge will reopen to lorries by the end of the year."]
+    body_b = ["The toll bridge at Karsk reopens to lorries in 2031, the operator said."]
+    dated = compare(
+        _article("ya", "", body_a, "2031-03-02"),
+        _article("yb", "", body_b),
+        mentions_a=[],
+        mentions_b=[],
+    )
+    (pair,) = dated.pairs
+    assert "end of the year" in pair.shared_terms  # the undated side is read in A's year
+    undated = compare(
+        _article("ya", "", body_a), _article("yb", "", body_b), mentions_a=[], mentions_b=[]
+    )
+    assert undated.pairs[0].score < pair.score
+    wrong_year = compare(
+        _article("ya", "", body_a, "2029-03-02"),
+        _article("yb", "", body_b, "2031-05-01"),
+        mentions_a=[],
+        mentions_b=[],
+    )
+    assert "end of the year" not in wrong_year.pairs[0].shared_terms
+    last = compare(
+        _article(
+            "la", "", ["Freight through the Karsk tunnel fell sharply last year."], "2032-01-10"
+        ),
+        _article("lb", "", ["In 2031 freight through the Karsk tunnel fell sharply."]),
+        mentions_a=[],
+        mentions_b=[],
+    )
+    assert "last year" in last.pairs[0].shared_terms
+
+
+def test_photo_captions_are_left_unaligned():
+    a = _article(
+        "pa",
+        "",
+        [
+            "Ilse Varga (left) and Bruno Lind (right) shake hands in Karsk on Monday.",
+            "Ilse Varga met Bruno Lind in Karsk on Monday to settle the tunnel toll.",
+        ],
+    )
+    b = _article(
+        "pb",
+        "",
+        ["Varga and Lind met in Karsk on Monday and settled the toll for the tunnel."],
+    )
+    c = compare(a, b, mentions_a=[], mentions_b=[])
+    assert {(p.a_idx, p.b_idx) for p in c.pairs} == {(1, 0)}
+    assert c.only_a == [0]
+
+
+def test_matching_headlines_link_only_to_each_other():
+    """A's lead repeats the headlines' fact; it is aligned with B's lead, not with B's
+    headline as well, so the headline row does not swallow the lead's fact."""
+    a = _article(
+        "ha",
+        "Velmora and Ostrand agree rail tunnel deal",
+        [
+            "Velmora and Ostrand agreed on Tuesday to build a rail tunnel under the Karst "
+            "mountains.",
+            "Snow closed three mountain passes last winter.",
+        ],
+    )
+    b = _article(
+        "hb",
+        "Velmora, Ostrand agree to build rail tunnel under Karst mountains",
+        [
+            "The two governments signed the tunnel accord in Karsk on Tuesday, ending years "
+            "of talks.",
+            "A ferry line opened in the south.",
+        ],
+    )
+    c = compare(a, b, mentions_a=[], mentions_b=[])
+    pairs = {(p.a_idx, p.b_idx) for p in c.pairs}
+    assert pairs == {(0, 0), (1, 1)}
