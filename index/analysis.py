@@ -10,6 +10,7 @@ queries still go through the ordinary analyzer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import StemmingAnalyzer
@@ -30,6 +31,15 @@ def stem_word(word: str) -> str:
             _STEMS.clear()
         s = _STEMS[word] = stem(word)
     return s
+
+
+def stems_at(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """(stem, position, start char, end char) of every word, exactly as ``FastText``
+    indexes them: snippets find a hit's matched words with it."""
+    lookup = _STEMS.get
+    for pos, m in enumerate(WORD.finditer(text)):
+        w = m.group().lower()
+        yield lookup(w) or stem_word(w), pos, m.start(), m.end()
 
 
 def analyzer() -> Any:

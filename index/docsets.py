@@ -9,6 +9,9 @@ asked of Whoosh for that sub-query only.  Deleted documents are subtracted once.
 
 from __future__ import annotations
 
+import threading
+from array import array
+from collections import OrderedDict
 from typing import Any
 
 from whoosh import query as Q
@@ -61,6 +64,8 @@ def _eval(searcher: Any, leaves: list[tuple[Any, int]], q: Q.Query) -> set[int]:
         return {offset + i for leaf, offset in leaves for i in range(leaf.doc_count_all())}
     if isinstance(q, Q.NumericRange) and q.fieldname == "date":
         return _date_range(searcher.reader(), q)
+    if isinstance(q, (Q.Prefix, Q.Wildcard, Q.FuzzyTerm, Q.Variations)):
+        return _multi(searcher, leaves, q)
     return set(searcher.docs_for_query(q))
 
 
@@ -92,25 +97,71 @@ def _term(leaves: list[tuple[Any, int]], field: str, text: Any, schema: Any) -> 
         return set()
     out: set[int] = set()
     for leaf, offset in leaves:
-        if (field, btext) not in leaf:
-            continue
-        m = leaf.postings(field, btext)
-        if isinstance(m, FilterMatcher):  # deletions: subtracted once, later
-            m = m.child
-        out.update(offset + i for i in _ids(m))
+        ids = postings(leaf, field, btext)[0]
+        out.update(ids if not offset else [offset + i for i in ids])
     return out
 
 
-def _ids(m: Any) -> list[int]:
-    """All ids of a leaf matcher, a block at a time where the codec allows."""
+def _multi(searcher: Any, leaves: list[tuple[Any, int]], q: Q.Query) -> set[int]:
+    """prefix*, wild?card, fuzzy~: the union of the indexed terms they expand to."""
+    out: set[int] = set()
+    for field, text in q.expanded_terms(searcher.reader()):
+        out |= _term(leaves, field, text, searcher.schema)
+    return out
+
+
+_CACHE: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
+_CACHE_POSTINGS = 400_000  # postings kept across searches (~3 MB as arrays)
+_cached = 0
+_LOCK = threading.Lock()
+
+
+def postings(leaf: Any, field: str, btext: bytes) -> tuple[Any, Any]:
+    """(segment-local ids, weights) of one term in one segment, deleted documents
+    included.  Cached: typing a query repeats its words search after search, and
+    ranking.py reads the same postings again for their weights."""
+    global _cached
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    key = (segment.segment_id(), field, btext) if segment is not None else None
+    if key is not None:
+        with _LOCK:
+            hit = _CACHE.get(key)
+            if hit is not None:
+                _CACHE.move_to_end(key)
+                return hit
+    if (field, btext) not in leaf:
+        found: tuple[Any, Any] = (array("I"), array("f"))
+    else:
+        found = _read(leaf.postings(field, btext))
+    if key is not None:
+        with _LOCK:
+            _CACHE[key] = found
+            _cached += len(found[0])
+            while _cached > _CACHE_POSTINGS and len(_CACHE) > 1:
+                _, old = _CACHE.popitem(last=False)
+                _cached -= len(old[0])
+    return found
+
+
+def _read(m: Any) -> tuple[Any, Any]:
+    """All ids and weights of a leaf matcher, a block at a time where the codec allows."""
+    if isinstance(m, FilterMatcher):  # deletions: subtracted once, later
+        m = m.child
+    ids, weights = array("I"), array("f")
     if type(m) is not W3LeafMatcher:
-        return list(m.all_ids())
-    ids: list[int] = []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        return ids, weights
     while not m._atend:
         if m._ids is None:
             m._read_ids()
+        if m._weights is None:
+            m._read_weights()
         ids.extend(m._ids)
+        weights.extend(m._weights)
         if m._lastblock:
             break
         m._next_block()
-    return ids
+    return ids, weights

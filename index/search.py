@@ -7,8 +7,9 @@ module makes it forgiving and fast for an interactive UI:
   it was read;
 - stemming-aware rewrites: ``immigra*`` also finds "immigration" (whose stem is
   "immigr"), ``word~`` expands with rapidfuzz, ``entity:DPRK`` resolves aliases;
-- the total and facets come from the set of all matches (docsets.py, facets.py);
-  Whoosh's optimised top-N search only ranks;
+- the total and facets come from the set of all matches (docsets.py, facets.py),
+  and the top N is ranked from that set by BM25F a block of postings at a time
+  (ranking.py) instead of Whoosh's one-document-at-a-time collector;
 - snippets are built only for the hits returned, from the character offsets stored
   in the postings (Whoosh's PinpointFragmenter), so no hit is re-tokenised.
 """
@@ -26,11 +27,12 @@ from whoosh.analysis import Token
 from whoosh.highlight import SCORE, BasicFragmentScorer, PinpointFragmenter, top_fragments
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 
-from .analysis import WORD, stem_word
+from .analysis import WORD, stem_word, stems_at
 from .docsets import matching_docs
 from .facets import count as count_facets
 from .facets import newest_first
 from .model import Hit, SearchResults, Snippet, Span
+from .ranking import top as rank_top
 from .schema import unpack_article
 from .spelling import correct_query, vocabulary
 
@@ -301,10 +303,11 @@ def run_search(
     matched = _matched_docs(searcher, q, filt)
     scoring = _scoring_part(q) if q is not None else None
     if scoring is not None and sort != "date":
-        # filtering disables Whoosh's skipping, so only when something must be filtered
-        needs_filter = filt is not None or scoring is not q
-        results = searcher.search(scoring, limit=limit, filter=matched if needs_filter else None)
-        top = [(h.docnum, h.score or 0.0) for h in results[:limit]]
+        ranked = rank_top(searcher, scoring, matched, limit)
+        if ranked is None:  # a query kind ranking.py cannot score: Whoosh ranks it
+            results = searcher.search(scoring, limit=limit, filter=matched)
+            ranked = [(h.docnum, h.score or 0.0) for h in results[:limit]]
+        top = ranked
     else:
         # newest first from a per-reader date order: no sorting per query
         top = [(d, 0.0) for d in newest_first(searcher.reader(), matched, limit)]
@@ -526,27 +529,22 @@ def _highlight_terms(searcher: Any, q: Q.Query) -> dict[str, tuple[bytes, ...]]:
 
 
 def make_snippet(searcher: Any, docnum: int, body: str, terms: Iterable[bytes]) -> Snippet:
-    """The best passages of ``body`` around matched terms, from stored char offsets.
+    """The best passages of ``body`` around matched terms.
 
-    Postings are read from the one segment holding the document, without a
-    scorer: asking the top-level searcher would build a BM25 scorer per segment.
+    The matched words are found with the indexing analyzer's own regex and stem
+    cache (analysis.FastText), which gives exactly the indexed terms and offsets: one
+    pass over one body is cheaper than reading its positions out of large posting
+    blocks, and no Whoosh analyzer chain runs.  ``searcher`` and ``docnum`` are
+    kept for callers; the body is all it needs.
     """
-    leaf, local = _leaf(searcher.reader(), docnum)
+    wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
     tokens = []
-    for term in terms:
-        if ("body", term) not in leaf:
-            continue
-        m = leaf.postings("body", term)
-        if m.is_active() and m.id() < local:
-            m.skip_to(local)
-        if not m.is_active() or m.id() != local:
-            continue
-        text = term.decode("utf-8")
-        for pos, start, end in m.value_as("characters"):
-            if end <= len(body):
-                tokens.append(
-                    Token(text=text, pos=pos, startchar=start, endchar=end, matched=True, boost=1.0)
-                )
+    if wanted:
+        tokens = [
+            Token(text=s, pos=pos, startchar=a, endchar=b, matched=True, boost=1.0)
+            for s, pos, a, b in stems_at(body)
+            if s in wanted
+        ]
     if not tokens:
         return Snippet(_lead(body))
     tokens.sort(key=lambda t: t.startchar)
@@ -579,15 +577,6 @@ def make_snippet(searcher: Any, docnum: int, body: str, terms: Iterable[bytes]) 
     if ranges and ranges[-1][1] < len(body):
         text += " …"
     return Snippet(text, tuple(spans))
-
-
-def _leaf(reader: Any, docnum: int) -> tuple[Any, int]:
-    """(segment reader, docnum inside it) for a top-level docnum."""
-    leaves = reader.leaf_readers()
-    for leaf, offset in reversed(leaves):
-        if docnum >= offset:
-            return leaf, docnum - offset
-    return leaves[0][0], docnum
 
 
 def _lead(body: str) -> str:

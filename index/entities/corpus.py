@@ -103,6 +103,7 @@ class EntityIndex:
         self._cluster: dict[str, str] = {}  # per-article id -> corpus id
         self._entities: dict[str, Entity] = {}
         self._known: dict[str, str] = {}  # multi-word name key -> type, confirmed somewhere
+        self._by_key: tuple[dict[str, Entity], dict[str, Entity]] | None = None
 
     # -- building -------------------------------------------------------------------
 
@@ -142,6 +143,7 @@ class EntityIndex:
         return index
 
     def _merge(self) -> None:
+        self._by_key = None
         self._known = _corpus_names(self._summaries)
         nodes: dict[str, _Node] = {}
         for art, ents in self._summaries.items():
@@ -240,16 +242,21 @@ class EntityIndex:
         return self._entities.get(entity_id) or self._entities.get(self._cluster.get(entity_id, ""))
 
     def resolve(self, name: str) -> Entity | None:
-        """The entity a name or alias stands for ("DPRK", "Lee Jong Sup", "KCNA")."""
+        """The entity a name or alias stands for ("DPRK", "Lee Jong Sup", "KCNA").
+
+        A canonical name wins; else the most mentioned entity with that alias."""
+        if self._by_key is None:
+            canonical: dict[str, Entity] = {}
+            alias: dict[str, Entity] = {}
+            for e in self._entities.values():
+                canonical.setdefault(entity_key(e.canonical), e)
+                for key in {entity_key(a) for a in e.aliases}:
+                    best = alias.get(key)
+                    if best is None or e.mentions > best.mentions:
+                        alias[key] = e
+            self._by_key = (canonical, alias)
         key = entity_key(name)
-        best: tuple[int, Entity] | None = None
-        for e in self._entities.values():
-            if entity_key(e.canonical) == key:
-                return e
-            n = sum(1 for a in e.aliases if entity_key(a) == key)
-            if n and (best is None or e.mentions > best[1].mentions):
-                best = (n, e)
-        return best[1] if best else None
+        return self._by_key[0].get(key) or self._by_key[1].get(key)
 
     def id_map(self) -> dict[str, tuple[str, str]]:
         """Per-article id -> (corpus id, corpus canonical name)."""

@@ -1,0 +1,140 @@
+"""The top N of a query's matches by BM25F, scored a block of postings at a time.
+
+Whoosh's collector ranks by stepping a tree of matcher objects one document at a
+time, in Python: at 100k articles that was three quarters of a search.  We already
+hold every match as a set (docsets.py), so ranking only needs, per query term, its
+postings' (docnum, weight) pairs, read a block at a time, and each document's field
+length.  The formula and parameters are Whoosh's own (``scoring.bm25``, B=0.75,
+K1=1.2, idf and average lengths from the whole index, the parser's field boosts and
+the schema's index-time boosts, which are folded into the weights), summed over the
+query's terms per document (a phrase scores as its words; ``elect*`` as the
+words it expands to).
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+from .docsets import postings
+
+B = 0.75
+K1 = 1.2
+_BYTE_LENGTH = [float(byte_to_length(i)) for i in range(256)]
+
+Term = tuple[str, bytes, float]  # field, indexed term, boost
+
+
+def top(searcher: Any, q: Q.Query, matched: set[int] | None, limit: int):
+    """[(docnum, score)] best first (ties: lower docnum first), or None when the query
+    has nothing to score (only ranges, or a query kind this module does not know)."""
+    terms: list[Term] = []
+    if not _collect(searcher, q, 1.0, terms) or not terms:
+        return None
+    reader = searcher.reader()
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    scores: dict[int, float] = {}
+    get = scores.get
+    for field, text, boost in terms:
+        idf = searcher.idf(field, text)
+        avg = searcher.avg_field_length(field) or 1.0
+        lengths = field_lengths(reader, field)
+        base = K1 * (1 - B)
+        per_len = K1 * B / avg
+        num = idf * (K1 + 1) * boost
+        for ids, weights in _postings(leaves, field, text):
+            for d, w in zip(ids, weights, strict=True):
+                if matched is not None and d not in matched:
+                    continue
+                fl = lengths[d] if lengths is not None else avg
+                scores[d] = get(d, 0.0) + num * w / (w + base + per_len * fl)
+    return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+
+
+def _collect(searcher: Any, q: Q.Query, boost: float, terms: list[Term]) -> bool:
+    """Gather the scoring terms of the positive part of ``q``; False if unknown."""
+    boost *= getattr(q, "boost", 1.0) or 1.0
+    if isinstance(q, Q.Not):
+        return True
+    if isinstance(q, Q.AndNot):
+        return _collect(searcher, q.a, boost, terms)
+    if isinstance(q, Q.AndMaybe):
+        return _collect(searcher, q.a, boost, terms) and _collect(searcher, q.b, boost, terms)
+    if isinstance(q, (Q.NumericRange, Q.DateRange, Q.Every)) or q is Q.NullQuery:
+        return True
+    if isinstance(q, Q.CompoundQuery):
+        return all(_collect(searcher, c, boost, terms) for c in q.children())
+    if isinstance(q, (Q.Term, Q.MultiTerm, Q.Phrase)):
+        schema = searcher.schema
+        reader = searcher.reader()
+        try:
+            expanded = list(q.expanded_terms(reader, phrases=True))
+        except Exception:  # noqa: BLE001 - let Whoosh rank what we cannot read
+            return False
+        for field, text in expanded:
+            if field not in schema or not schema[field].scorable:
+                continue
+            try:
+                btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
+            except Exception:  # noqa: BLE001 - a value the field cannot encode: no score
+                continue
+            if (field, btext) in reader:
+                terms.append((field, btext, boost))
+        return True
+    return False
+
+
+def _postings(leaves: list[tuple[Any, int]], field: str, text: bytes) -> Iterator[tuple]:
+    """(global docnums, weights) per segment."""
+    for leaf, offset in leaves:
+        ids, weights = postings(leaf, field, text)
+        yield (ids if not offset else [offset + i for i in ids]), weights
+
+
+_LENGTHS: dict[tuple[str, str], list[float] | None] = {}
+_LOCK = threading.Lock()
+
+
+def field_lengths(reader: Any, field: str) -> list[float] | None:
+    """Every docnum's length in ``field`` (as Whoosh stores it: one byte, approximate),
+    cached per segment; None when the field keeps no lengths."""
+    out: list[float] = []
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    for leaf, _offset in leaves:
+        segment = leaf.segment() if hasattr(leaf, "segment") else None
+        key = (segment.segment_id(), field) if segment is not None else None
+        with _LOCK:
+            values = _LENGTHS.get(key) if key else None
+        if values is None:
+            values = _segment_lengths(leaf, field)
+            if values is None:
+                return None
+            if key:
+                with _LOCK:
+                    if len(_LENGTHS) > 2000:
+                        _LENGTHS.clear()
+                    _LENGTHS[key] = values
+        out.extend(values)
+    return out
+
+
+def _segment_lengths(leaf: Any, field: str) -> list[float] | None:
+    perdoc = getattr(leaf, "_perdoc", None)  # whoosh3 codec: lengths are a column
+    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+        return None
+    n = leaf.doc_count_all()
+    col = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if col is None:
+        return [0.0] * n
+    if getattr(col, "_fixedlen", None) == 1 and hasattr(col, "_dbfile"):
+        raw = bytes(col._dbfile.get(col._basepos, col._count))  # one read, one byte a doc
+    else:
+        raw = bytes(min(255, max(0, int(col[i]))) for i in range(n))
+    table = _BYTE_LENGTH
+    return [table[b] for b in raw[:n]] + [0.0] * (n - len(raw[:n]))
