@@ -1,10 +1,14 @@
-"""Every document a query matches, as a set, fast (for totals and facets).
+"""Every document a query matches, as a boolean mask over docnums, fast.
 
 Whoosh finds matches by stepping compound matchers one document at a time in
-Python.  For the boolean skeleton of a query (terms, AND, OR, NOT) we instead read
-each term's posting ids a block at a time and combine them with set operations,
-which run in C.  Anything else (phrases, ranges, wildcards Whoosh expands) is
-asked of Whoosh for that sub-query only.  Deleted documents are subtracted once.
+Python.  For the boolean skeleton of a query (terms, AND, OR, NOT, and the terms
+``prefix*``/``fuzzy~`` expand to) we instead read each term's posting ids a block
+at a time into a NumPy array and combine masks, which runs in C whatever the
+number of matches.  Anything else (phrases, other ranges) is asked of Whoosh for
+that sub-query only.  Deleted documents are masked out once.
+
+The mask feeds the total (``count_nonzero``), the facets (``bincount`` over
+column codes, facets.py) and the ranking (ranking.py).
 """
 
 from __future__ import annotations
@@ -14,62 +18,73 @@ from array import array
 from collections import OrderedDict
 from typing import Any
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
+Mask = np.ndarray  # bool, one entry per docnum (deleted documents included)
 
-def matching_docs(searcher: Any, q: Q.Query) -> set[int]:
-    """Global docnums of live documents matching ``q``."""
+
+def matching_docs(searcher: Any, q: Q.Query) -> Mask:
+    """Mask of the live documents matching ``q``."""
     reader = searcher.reader()
     leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-    return _eval(searcher, leaves, q) - _deleted(leaves)
+    n = reader.doc_count_all()
+    return _eval(searcher, leaves, n, q) & live_mask(leaves, n)
 
 
-def _deleted(leaves: list[tuple[Any, int]]) -> set[int]:
-    out: set[int] = set()
+def live_mask(leaves: list[tuple[Any, int]], n: int) -> Mask:
+    live = np.ones(n, dtype=bool)
     for leaf, offset in leaves:
         if leaf.has_deletions():
-            out.update(offset + d for d in leaf.deleted_docs_set)
-    return out
+            dead = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+            live[offset + dead] = False
+    return live
 
 
-def _eval(searcher: Any, leaves: list[tuple[Any, int]], q: Q.Query) -> set[int]:
+def _eval(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Query) -> Mask:
     if isinstance(q, Q.Term) and type(q) is Q.Term:
-        return _term(leaves, q.fieldname, q.text, searcher.schema)
+        return _term(leaves, n, q.fieldname, q.text, searcher.schema)
     if isinstance(q, Q.Or):
-        out: set[int] = set()
+        out = np.zeros(n, dtype=bool)
         for child in q.children():
-            out |= _eval(searcher, leaves, child)
+            out |= _eval(searcher, leaves, n, child)
         return out
     if isinstance(q, Q.And):
         positive = [c for c in q.children() if not isinstance(c, Q.Not)]
         negative = [c.query for c in q.children() if isinstance(c, Q.Not)]
         if not positive:
-            return set(searcher.docs_for_query(q))
-        sets = sorted((_eval(searcher, leaves, c) for c in positive), key=len)
-        out = sets[0].intersection(*sets[1:])
-        for n in negative:
-            if not out:
-                break
-            out -= _eval(searcher, leaves, n)
+            return _whoosh(searcher, n, q)
+        out = _eval(searcher, leaves, n, positive[0])
+        for c in positive[1:]:
+            out &= _eval(searcher, leaves, n, c)
+        for c in negative:
+            out &= ~_eval(searcher, leaves, n, c)
         return out
     if isinstance(q, Q.AndNot):
-        return _eval(searcher, leaves, q.a) - _eval(searcher, leaves, q.b)
+        return _eval(searcher, leaves, n, q.a) & ~_eval(searcher, leaves, n, q.b)
     if isinstance(q, Q.AndMaybe):
-        return _eval(searcher, leaves, q.a)
+        return _eval(searcher, leaves, n, q.a)
     if q is Q.NullQuery or isinstance(q, type(Q.NullQuery)):
-        return set()
+        return np.zeros(n, dtype=bool)
     if isinstance(q, Q.Every):
-        return {offset + i for leaf, offset in leaves for i in range(leaf.doc_count_all())}
+        return np.ones(n, dtype=bool)
     if isinstance(q, Q.NumericRange) and q.fieldname == "date":
         return _date_range(searcher.reader(), q)
     if isinstance(q, (Q.Prefix, Q.Wildcard, Q.FuzzyTerm, Q.Variations)):
-        return _multi(searcher, leaves, q)
-    return set(searcher.docs_for_query(q))
+        return _multi(searcher, leaves, n, q)
+    return _whoosh(searcher, n, q)
 
 
-def _date_range(reader: Any, q: Q.NumericRange) -> set[int]:
+def _whoosh(searcher: Any, n: int, q: Q.Query) -> Mask:
+    out = np.zeros(n, dtype=bool)
+    ids = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+    out[ids[ids < n]] = True
+    return out
+
+
+def _date_range(reader: Any, q: Q.NumericRange) -> Mask:
     """A date range from the cached yyyymmdd column instead of Whoosh's numeric terms."""
     from whoosh.util.times import long_to_datetime
 
@@ -87,39 +102,40 @@ def _date_range(reader: Any, q: Q.NumericRange) -> set[int]:
     if q.endexcl:
         hi -= 1
     dates = columns(reader).dates
-    return {d for d, v in enumerate(dates) if v and lo <= v <= hi}
+    return (dates > 0) & (dates >= lo) & (dates <= hi)
 
 
-def _term(leaves: list[tuple[Any, int]], field: str, text: Any, schema: Any) -> set[int]:
+def _term(leaves: list[tuple[Any, int]], n: int, field: str, text: Any, schema: Any) -> Mask:
+    out = np.zeros(n, dtype=bool)
     try:
         btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
     except Exception:  # noqa: BLE001 - a value the field cannot encode (date:"x"): no match
-        return set()
-    out: set[int] = set()
+        return out
     for leaf, offset in leaves:
         ids = postings(leaf, field, btext)[0]
-        out.update(ids if not offset else [offset + i for i in ids])
+        if len(ids):
+            out[offset + ids] = True
     return out
 
 
-def _multi(searcher: Any, leaves: list[tuple[Any, int]], q: Q.Query) -> set[int]:
+def _multi(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Query) -> Mask:
     """prefix*, wild?card, fuzzy~: the union of the indexed terms they expand to."""
-    out: set[int] = set()
+    out = np.zeros(n, dtype=bool)
     for field, text in q.expanded_terms(searcher.reader()):
-        out |= _term(leaves, field, text, searcher.schema)
+        out |= _term(leaves, n, field, text, searcher.schema)
     return out
 
 
-_CACHE: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
-_CACHE_POSTINGS = 400_000  # postings kept across searches (~3 MB as arrays)
+_CACHE: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+_CACHE_POSTINGS = 2_000_000  # postings kept across searches (~16 MB)
 _cached = 0
 _LOCK = threading.Lock()
 
 
-def postings(leaf: Any, field: str, btext: bytes) -> tuple[Any, Any]:
-    """(segment-local ids, weights) of one term in one segment, deleted documents
-    included.  Cached: typing a query repeats its words search after search, and
-    ranking.py reads the same postings again for their weights."""
+def postings(leaf: Any, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(segment-local ids, weights) of one term in one segment as arrays, deleted
+    documents included.  Cached: typing a query repeats its words search after
+    search, and ranking.py reads the same postings again for their weights."""
     global _cached
     segment = leaf.segment() if hasattr(leaf, "segment") else None
     key = (segment.segment_id(), field, btext) if segment is not None else None
@@ -130,7 +146,7 @@ def postings(leaf: Any, field: str, btext: bytes) -> tuple[Any, Any]:
                 _CACHE.move_to_end(key)
                 return hit
     if (field, btext) not in leaf:
-        found: tuple[Any, Any] = (array("I"), array("f"))
+        found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
     else:
         found = _read(leaf.postings(field, btext))
     if key is not None:
@@ -143,25 +159,25 @@ def postings(leaf: Any, field: str, btext: bytes) -> tuple[Any, Any]:
     return found
 
 
-def _read(m: Any) -> tuple[Any, Any]:
+def _read(m: Any) -> tuple[np.ndarray, np.ndarray]:
     """All ids and weights of a leaf matcher, a block at a time where the codec allows."""
-    if isinstance(m, FilterMatcher):  # deletions: subtracted once, later
+    if isinstance(m, FilterMatcher):  # deletions: masked out once, later
         m = m.child
-    ids, weights = array("I"), array("f")
+    ids, weights = array("q"), array("f")
     if type(m) is not W3LeafMatcher:
         while m.is_active():
             ids.append(m.id())
             weights.append(m.weight())
             m.next()
-        return ids, weights
-    while not m._atend:
-        if m._ids is None:
-            m._read_ids()
-        if m._weights is None:
-            m._read_weights()
-        ids.extend(m._ids)
-        weights.extend(m._weights)
-        if m._lastblock:
-            break
-        m._next_block()
-    return ids, weights
+    else:
+        while not m._atend:
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            if m._lastblock:
+                break
+            m._next_block()
+    return np.frombuffer(ids, dtype=np.int64), np.frombuffer(weights, dtype=np.float32)

@@ -13,11 +13,10 @@ words it expands to).
 
 from __future__ import annotations
 
-import heapq
 import threading
-from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
@@ -26,35 +25,49 @@ from .docsets import postings
 
 B = 0.75
 K1 = 1.2
-_BYTE_LENGTH = [float(byte_to_length(i)) for i in range(256)]
+_BYTE_LENGTH = np.array([float(byte_to_length(i)) for i in range(256)])
 
 Term = tuple[str, bytes, float]  # field, indexed term, boost
 
 
-def top(searcher: Any, q: Q.Query, matched: set[int] | None, limit: int):
+def top(searcher: Any, q: Q.Query, matched: np.ndarray | None, limit: int):
     """[(docnum, score)] best first (ties: lower docnum first), or None when the query
-    has nothing to score (only ranges, or a query kind this module does not know)."""
+    has nothing to score (only ranges, or a query kind this module does not know).
+
+    ``matched`` is the mask of documents that may be returned (docsets.py)."""
     terms: list[Term] = []
     if not _collect(searcher, q, 1.0, terms) or not terms:
         return None
     reader = searcher.reader()
     leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-    scores: dict[int, float] = {}
-    get = scores.get
+    n = reader.doc_count_all()
+    scores = np.zeros(n, dtype=np.float64)
     for field, text, boost in terms:
         idf = searcher.idf(field, text)
         avg = searcher.avg_field_length(field) or 1.0
         lengths = field_lengths(reader, field)
-        base = K1 * (1 - B)
-        per_len = K1 * B / avg
         num = idf * (K1 + 1) * boost
-        for ids, weights in _postings(leaves, field, text):
-            for d, w in zip(ids, weights, strict=True):
-                if matched is not None and d not in matched:
-                    continue
-                fl = lengths[d] if lengths is not None else avg
-                scores[d] = get(d, 0.0) + num * w / (w + base + per_len * fl)
-    return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+        for leaf, offset in leaves:
+            ids, weights = postings(leaf, field, text)
+            if not len(ids):
+                continue
+            docs = ids + offset
+            fl = lengths[docs] if lengths is not None else avg
+            w = weights.astype(np.float64)
+            # a term's docnums are unique, so plain fancy-index addition is exact
+            scores[docs] += num * w / (w + K1 * (1 - B) + (K1 * B / avg) * fl)
+    # every allowed match is a candidate, even one no scored term reaches (score 0)
+    candidates = np.flatnonzero(matched) if matched is not None else np.flatnonzero(scores)
+    if not len(candidates):
+        return []
+    values = scores[candidates]
+    if len(candidates) > limit:
+        # the limit-th best score; everything tied with it stays for the docnum tie-break
+        kth = np.partition(values, len(values) - limit)[len(values) - limit]
+        keep = values >= kth
+        candidates, values = candidates[keep], values[keep]
+    order = np.lexsort((candidates, -values))[:limit]
+    return [(int(candidates[i]), float(values[i])) for i in order]
 
 
 def _collect(searcher: Any, q: Q.Query, boost: float, terms: list[Term]) -> bool:
@@ -90,21 +103,14 @@ def _collect(searcher: Any, q: Q.Query, boost: float, terms: list[Term]) -> bool
     return False
 
 
-def _postings(leaves: list[tuple[Any, int]], field: str, text: bytes) -> Iterator[tuple]:
-    """(global docnums, weights) per segment."""
-    for leaf, offset in leaves:
-        ids, weights = postings(leaf, field, text)
-        yield (ids if not offset else [offset + i for i in ids]), weights
-
-
-_LENGTHS: dict[tuple[str, str], list[float] | None] = {}
+_LENGTHS: dict[tuple[str, str], np.ndarray | None] = {}
 _LOCK = threading.Lock()
 
 
-def field_lengths(reader: Any, field: str) -> list[float] | None:
+def field_lengths(reader: Any, field: str) -> np.ndarray | None:
     """Every docnum's length in ``field`` (as Whoosh stores it: one byte, approximate),
     cached per segment; None when the field keeps no lengths."""
-    out: list[float] = []
+    parts: list[np.ndarray] = []
     leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
     for leaf, _offset in leaves:
         segment = leaf.segment() if hasattr(leaf, "segment") else None
@@ -120,21 +126,23 @@ def field_lengths(reader: Any, field: str) -> list[float] | None:
                     if len(_LENGTHS) > 2000:
                         _LENGTHS.clear()
                     _LENGTHS[key] = values
-        out.extend(values)
-    return out
+        parts.append(values)
+    return np.concatenate(parts) if parts else np.zeros(0)
 
 
-def _segment_lengths(leaf: Any, field: str) -> list[float] | None:
+def _segment_lengths(leaf: Any, field: str) -> np.ndarray | None:
     perdoc = getattr(leaf, "_perdoc", None)  # whoosh3 codec: lengths are a column
     if perdoc is None or not hasattr(perdoc, "_cached_reader"):
         return None
     n = leaf.doc_count_all()
     col = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
     if col is None:
-        return [0.0] * n
+        return np.zeros(n)
     if getattr(col, "_fixedlen", None) == 1 and hasattr(col, "_dbfile"):
         raw = bytes(col._dbfile.get(col._basepos, col._count))  # one read, one byte a doc
     else:
         raw = bytes(min(255, max(0, int(col[i]))) for i in range(n))
-    table = _BYTE_LENGTH
-    return [table[b] for b in raw[:n]] + [0.0] * (n - len(raw[:n]))
+    codes = np.zeros(n, dtype=np.uint8)
+    got = np.frombuffer(raw, dtype=np.uint8)[:n]
+    codes[: len(got)] = got
+    return _BYTE_LENGTH[codes]

@@ -22,16 +22,18 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.analysis import Token
 from whoosh.highlight import SCORE, BasicFragmentScorer, PinpointFragmenter, top_fragments
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 
 from .analysis import WORD, stem_word, stems_at
-from .docsets import matching_docs
+from .docsets import Mask, matching_docs
+from .facets import columns, newest_first
 from .facets import count as count_facets
-from .facets import newest_first
 from .model import Hit, SearchResults, Snippet, Span
+from .ranking import field_lengths
 from .ranking import top as rank_top
 from .schema import unpack_article
 from .spelling import correct_query, vocabulary
@@ -298,20 +300,21 @@ def run_search(
     filt = filter_query(searcher, filters)
     terms = _highlight_terms(searcher, q) if q is not None else {}
     body_terms = terms.get("body", ())
-    # Every match as a set (fast, see docsets.py): the total, the facets, and the
+    # Every match as a mask (fast, see docsets.py): the total, the facets, and the
     # filter for the scored top-N search, which then only has to rank.
     matched = _matched_docs(searcher, q, filt)
     scoring = _scoring_part(q) if q is not None else None
     if scoring is not None and sort != "date":
         ranked = rank_top(searcher, scoring, matched, limit)
         if ranked is None:  # a query kind ranking.py cannot score: Whoosh ranks it
-            results = searcher.search(scoring, limit=limit, filter=matched)
+            allowed = set(np.flatnonzero(matched).tolist()) if matched is not None else None
+            results = searcher.search(scoring, limit=limit, filter=allowed)
             ranked = [(h.docnum, h.score or 0.0) for h in results[:limit]]
         top = ranked
     else:
         # newest first from a per-reader date order: no sorting per query
         top = [(d, 0.0) for d in newest_first(searcher.reader(), matched, limit)]
-    total = len(matched) if matched is not None else searcher.doc_count()
+    total = int(np.count_nonzero(matched)) if matched is not None else searcher.doc_count()
     hits = tuple(
         _hit(searcher, d, rank, score, body_terms, snippets)
         for rank, (d, score) in enumerate(top, 1)
@@ -338,6 +341,14 @@ def run_search(
     )
 
 
+def warm(searcher: Any) -> None:
+    """Build the per-reader caches a search uses (see ``Library.warm``)."""
+    reader = searcher.reader()
+    columns(reader)
+    for field in TEXT_FIELDS:
+        field_lengths(reader, field)
+
+
 def _scoring_part(q: Q.Query) -> Q.Query | None:
     """The query without top-level date ranges: they only filter (already in ``matched``)
     and Whoosh would expand each into many numeric terms per segment."""
@@ -355,15 +366,15 @@ def _scoring_part(q: Q.Query) -> Q.Query | None:
     return q
 
 
-def _matched_docs(searcher: Any, q: Q.Query | None, filt: Q.Query | None) -> set[int] | None:
-    """Every live docnum matching query AND filter (None = all documents, unfiltered)."""
+def _matched_docs(searcher: Any, q: Q.Query | None, filt: Q.Query | None) -> Mask | None:
+    """Mask of every live docnum matching query AND filter (None = all, unfiltered)."""
     if q is None and filt is None:
         return None
     docs = matching_docs(searcher, q) if q is not None else None
     if filt is not None:
         fdocs = matching_docs(searcher, filt)
         docs = fdocs if docs is None else docs & fdocs
-    return docs or set()
+    return docs
 
 
 def expand_unstemmed(searcher: Any, q: Q.Query) -> Q.Query:

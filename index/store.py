@@ -288,6 +288,17 @@ class Library:
                     message=f"could not run this query ({type(exc).__name__}); try plain words",
                 )
 
+    def warm(self) -> None:
+        """Load now what the first searches would otherwise wait for: the word list
+        behind ``prefix*`` expansion and did-you-mean, the facet columns and the field
+        lengths.  Meant for a background thread right after opening."""
+        from .search import warm
+        from .spelling import vocabulary
+
+        vocabulary("a")
+        with self._lock:
+            warm(self.searcher())
+
     def needs_update(self) -> bool:
         """True when a file was added, removed or its size/mtime changed since the last update."""
         with self._lock:

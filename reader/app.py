@@ -199,8 +199,14 @@ class ReaderApp(App[None]):
         if error:
             self.log.warning(error)
         self.library_version += 1
+        self._warm(library)
         if not library.readonly:
             self._update_if_needed(library)
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def _warm(self, library: Library) -> None:
+        """Caches the first searches would otherwise wait for (word list, columns)."""
+        library.warm()
 
     @on(LibraryFailed)
     def _failed(self, message: LibraryFailed) -> None:
