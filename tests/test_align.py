@@ -189,10 +189,10 @@ def test_gold_seed_pairs_score():
     score = score_gold(
         gold, lambda name: load_file(SHARED_DIR / "corpus" / "seeds" / name)[0], compare
     )
-    assert score.unique_recall >= 0.90
-    assert score.f1 >= 0.75
-    assert score.precision >= 0.78
-    assert score.recall >= 0.70
+    assert score.unique_recall >= 0.95
+    assert round(score.f1, 3) >= 0.80  # 30 of 40 found, 35 predicted: exactly 0.80
+    assert score.precision >= 0.84
+    assert score.recall >= 0.75
 
 
 def _mention(article: Article, para: int, text: str, type_: str, entity_id: str) -> Mention:
@@ -389,3 +389,94 @@ def test_matching_headlines_link_only_to_each_other():
     c = compare(a, b, mentions_a=[], mentions_b=[])
     pairs = {(p.a_idx, p.b_idx) for p in c.pairs}
     assert pairs == {(0, 0), (1, 1)}
+
+
+def test_a_deck_links_to_the_other_headline_not_to_its_body():
+    """A deck ("To open the line by 2035") restates a fact its own body reports in
+    full; the other article's body sentence aligns with that body sentence, not the deck."""
+    a = _article(
+        "da",
+        "Ostrand and Velmora sign Karst rail tunnel accord",
+        [
+            "To open the Karst line to passengers by 2035",
+            "Ostrand and Velmora signed the Karst tunnel accord in Karsk on Tuesday.",
+            "The first passenger trains will run through the Karst tunnel by 2035, the "
+            "ministers said.",
+        ],
+    )
+    b = _article(
+        "db",
+        "Rail tunnel under the Karst agreed",
+        [
+            "Passenger trains are to run through the Karst tunnel by 2035, officials said.",
+            "Snow closed three mountain passes last winter.",
+        ],
+    )
+    c = compare(a, b, mentions_a=[], mentions_b=[])
+    pairs = {(p.a_idx, p.b_idx) for p in c.pairs}
+    assert (3, 1) in pairs  # body to body
+    assert not any(i == 1 and j > 0 for i, j in pairs)  # the deck takes no body sentence
+    assert 1 in c.only_a or (1, 0) in pairs
+
+
+def test_one_phrase_quoted_by_two_different_speakers_is_not_the_same_quote():
+    a = _article(
+        "qa",
+        "",
+        [
+            'Velmora has pledged to reopen the pass "as soon as possible," officials in '
+            "Karsk said.",
+            "Snow closed three mountain passes last winter.",
+        ],
+    )
+    b = _article(
+        "qb",
+        "",
+        [
+            "Bruno Lind told reporters the ferry line would be rebuilt “as soon as possible.”",
+            "A ferry line opened in the south.",
+        ],
+    )
+    same = _article(
+        "qc",
+        "",
+        ["Velmora will reopen the pass “as soon as possible,” Karsk officials said."],
+    )
+    assert not any(p.kind == SAME_QUOTE for p in compare(a, b, mentions_a=[], mentions_b=[]).pairs)
+    kinds = {
+        (p.a_idx, p.b_idx): p.kind for p in compare(a, same, mentions_a=[], mentions_b=[]).pairs
+    }
+    assert kinds.get((0, 0)) == SAME_QUOTE
+
+
+def test_two_long_sentences_sharing_what_no_other_sentence_names_are_aligned():
+    """Two sentences that alone in their articles name a strait and its "importance"
+    report the same thing, though each carries much the other lacks (one-to-one
+    anchors); neither has an aligned neighbour to lean on."""
+    a = _article(
+        "aa",
+        "",
+        [
+            "Velmora and Ostrand signed the tunnel accord in Karsk on Tuesday.",
+            "Snow closed three mountain passes last winter, stranding hundreds of lorries.",
+            "Apart from the tunnel, the ministers also reaffirmed the importance of "
+            "navigation rights in the Lindholm Strait, where fishing fleets and naval "
+            "patrols have clashed repeatedly this spring, and rejected any unilateral "
+            "attempt to close shipping lanes by coercion or blockade.",
+        ],
+    )
+    b = _article(
+        "ab",
+        "",
+        [
+            "Velmora and Ostrand signed the tunnel accord in Karsk on Tuesday, officials said.",
+            "A ferry line opened in the south.",
+            "Freight volumes on the old coast road fell sharply.",
+            "Concerning the Lindholm Strait, they emphasised the importance of free passage "
+            "under maritime law, including overflight, cable laying and other legitimate uses "
+            "of the oceans agreed in conventions signed decades ago, and the right of ports "
+            "to levy harbour dues on tankers.",
+        ],
+    )
+    c = compare(a, b, mentions_a=[], mentions_b=[])
+    assert {(p.a_idx, p.b_idx) for p in c.pairs} == {(0, 0), (2, 3)}
