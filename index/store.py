@@ -288,6 +288,18 @@ class Library:
                     message=f"could not run this query ({type(exc).__name__}); try plain words",
                 )
 
+    def facets(
+        self, query: str, *, filters: Mapping[str, str] | None = None
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Facet counts (outlet, date, entity, story) of a query's matches; {} on failure."""
+        from .search import run_facets
+
+        with self._lock:
+            try:
+                return run_facets(self.searcher(), query, filters)
+            except Exception:  # noqa: BLE001 - facets are optional: no sidebar rather than a crash
+                return {}
+
     def warm(self) -> None:
         """Load now what the first searches would otherwise wait for: the word list
         behind ``prefix*`` expansion and did-you-mean, the facet columns and the field

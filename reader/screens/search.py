@@ -7,7 +7,7 @@ search runs in an exclusive thread worker, and its answer comes back as a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -92,6 +92,13 @@ class SearchScreen(Screen[None]):
         request: Request
         results: SearchResults
         keep_cursor: bool = False
+
+    @dataclass
+    class FacetsReady(Message):
+        """The sidebar counts for request ``seq`` (they follow its hits)."""
+
+        seq: int
+        facets: dict[str, list[tuple[str, int]]]
 
     @dataclass
     class SearchFailed(Message):
@@ -193,34 +200,41 @@ class SearchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, seq: int, request: Request, keep_cursor: bool) -> None:
+        """Hits first (painted at once), then the facet counts for the sidebar."""
         library = self.reader.library
         if library is None:
             return
+        filters = dict(request.filters)
         try:
             if request.query:
                 results = library.search(
                     request.query,
                     limit=request.limit,
                     sort=request.sort,
-                    filters=dict(request.filters),
-                    facets=request.facets,
+                    filters=filters,
+                    facets=False,
                 )
             else:  # empty state: the newest articles
-                facets = request.facets and len(library) <= EMPTY_FACETS_UP_TO
                 results = library.search(
                     "",
                     limit=request.limit,
                     sort="date",
-                    filters=dict(request.filters),
+                    filters=filters,
                     snippets=False,
-                    facets=facets,
+                    facets=False,
                 )
         except Exception as exc:  # the engine's message is user-facing; never a traceback
             if not get_current_worker().is_cancelled:
                 self.post_message(self.SearchFailed(seq, str(exc) or type(exc).__name__))
             return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.ResultsReady(seq, request, results, keep_cursor))
+        worker = get_current_worker()
+        if worker.is_cancelled:
+            return
+        self.post_message(self.ResultsReady(seq, request, results, keep_cursor))
+        if request.facets and (request.query or len(library) <= EMPTY_FACETS_UP_TO):
+            facets = library.facets(request.query, filters=filters)
+            if not worker.is_cancelled:
+                self.post_message(self.FacetsReady(seq, facets))
 
     @on(ResultsReady)
     def _results_ready(self, message: ResultsReady) -> None:
@@ -232,15 +246,33 @@ class SearchScreen(Screen[None]):
         self.query_one("#results", ResultList).show_hits(
             message.results.hits, keep_cursor=message.keep_cursor
         )
-        placeholder = "Search to see filters" if not message.request.query else "No filters here"
-        self.query_one("#facets", FacetPanel).show_facets(
-            message.results.facets, self.filters, placeholder
-        )
+        if not self._facets_coming(message.request):
+            self._show_facets({})
         self._show_status()
         footer_state = (bool(message.results.suggestion), bool(self.filters))
         if footer_state != self._footer_state:  # the footer rebuilds itself: only when needed
             self._footer_state = footer_state
             self.refresh_bindings()
+
+    @on(FacetsReady)
+    def _facets_ready(self, message: FacetsReady) -> None:
+        if message.seq != self._seq or self.results is None:
+            return
+        self.results = replace(self.results, facets=message.facets)
+        self._show_facets(message.facets)
+        if self.request is not None and not self.request.query:
+            self._show_status()  # the empty state's hint names the top outlet
+
+    def _facets_coming(self, request: Request) -> bool:
+        library = self.reader.library
+        return request.facets and bool(
+            request.query or (library is not None and len(library) <= EMPTY_FACETS_UP_TO)
+        )
+
+    def _show_facets(self, facets: dict[str, list[tuple[str, int]]]) -> None:
+        query = self.request.query if self.request is not None else ""
+        placeholder = "Search to see filters" if not query else "No filters here"
+        self.query_one("#facets", FacetPanel).show_facets(facets, self.filters, placeholder)
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
