@@ -164,3 +164,42 @@ async def test_facet_filters_by_outlet_and_clears(harness):
         await pilot.press("x")
         await harness.ready(pilot)
         assert app.screen.filters == {} and len(_rows(app)) == 3
+
+
+async def test_hits_are_posted_before_the_facet_counts_that_follow_them(harness):
+    posted: dict[tuple[str, int], None] = {}  # first-seen order (the hook sees each pump)
+
+    def hook(message):
+        if isinstance(message, (SearchScreen.ResultsReady, SearchScreen.FacetsReady)):
+            posted.setdefault((type(message).__name__, message.seq), None)
+
+    app = harness.make([small_corpus(harness.root)])
+    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+        await harness.ready(pilot)
+        posted.clear()
+        await harness.search(pilot, "glacier")
+        seq = app.screen.answered_seq
+        mine = [name for name, s in posted if s == seq]
+        assert mine == ["ResultsReady", "FacetsReady"]
+        # the sidebar counts the two glacier articles, and the results keep them too
+        panel = app.screen.query_one(FacetPanel)
+        counted = [
+            str(panel.get_option(k).prompt) for k, v in panel._values.items() if v[0] == "outlet"
+        ]
+        assert counted and all(label.split()[-1].isdigit() for label in counted)
+        assert sum(n for _, n in app.screen.results.facets["outlet"]) == 2
+
+
+async def test_narrow_terminal_asks_for_no_facets(harness):
+    posted: list[int] = []
+
+    def hook(message):
+        if isinstance(message, SearchScreen.FacetsReady):
+            posted.append(message.seq)
+
+    app = harness.make([small_corpus(harness.root)])
+    async with app.run_test(size=(60, 24), message_hook=hook) as pilot:
+        await harness.ready(pilot)
+        await harness.search(pilot, "glacier")
+        assert _rows(app)[0] == "Glacier bridge opens to walkers"
+        assert posted == []  # the sidebar is hidden: nothing is counted for it
