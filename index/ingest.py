@@ -16,7 +16,7 @@ from .entities import canonical_entities
 from .model import Skipped
 from .pipeline import load_file
 from .schema import document
-from .stories import group_stories
+from .stories import story_id
 
 
 @dataclass
@@ -53,11 +53,7 @@ def stat_key(path: str | os.PathLike) -> tuple[int, int]:
 
 def provisional_story(article) -> str | None:
     """The story an article forms on its own; the corpus pass may regroup it later."""
-    try:
-        stories = group_stories([article])
-    except Exception:  # noqa: BLE001 - another stage's bug must not stop indexing
-        return None
-    return stories[0].id if stories else None
+    return story_id(article.id) if article.id else None
 
 
 def parse_file(path: str, known_hash: str | None = None) -> FileResult:

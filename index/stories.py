@@ -437,6 +437,13 @@ def stories_from_profiles(
     return stories
 
 
+def story_id(first_article_id: str) -> str:
+    """A story's id: its first article's (earliest date, then id).  So the story an
+    article forms alone is known without grouping anything (the indexer's provisional
+    value, which the corpus pass then corrects)."""
+    return f"s-{first_article_id}"
+
+
 def _story(v: _Vectors, members: list[int], edges: dict[tuple[int, int], float]) -> Story:
     profiles = [v.profiles[i] for i in members]
     first = min(profiles, key=lambda p: (p.date if p.date is not None else 10**9, p.id))
@@ -450,7 +457,7 @@ def _story(v: _Vectors, members: list[int], edges: dict[tuple[int, int], float])
     )
     dates = [p.date for p in profiles if p.date is not None]
     return Story(
-        id=f"s-{first.id}",
+        id=story_id(first.id),
         label=_label(v.profiles[central]),
         article_ids=tuple(p.id for p in ordered),
         date=Date.fromordinal(min(dates)).isoformat() if dates else None,
