@@ -15,6 +15,7 @@ and prints each next to FTS5 as a ratio (reader / FTS5).
 
     python benchmarks/index_bench.py                  # 1000 and 10000 articles
     python benchmarks/index_bench.py --sizes 100000   # the 100k target run
+    python benchmarks/index_bench.py --sizes 1000 --work DIR   # queries again on a kept run
 """
 
 from __future__ import annotations
@@ -334,8 +335,14 @@ def bench(n: int, work: Path, rounds: int, corpus: Path | None = None) -> dict:
     ix = work / f"ix-{n}"
     db = work / f"fts-{n}.sqlite"
 
-    r_idx = run_child("reader-index", str(corpus), str(ix))
-    f_idx = run_child("fts-index", str(corpus), str(db))
+    if ix.exists() and db.exists():  # --work: a kept run's indexes, queries measured again
+        print("(indexes reused from the kept run: build time and RSS not measured)")
+        r_idx = {"seconds": float("nan"), "rss_mb": float("nan"), "docs": "?"}
+        r_idx["workers_rss_mb"] = float("nan")
+        f_idx = {"seconds": float("nan"), "rss_mb": float("nan")}
+    else:
+        r_idx = run_child("reader-index", str(corpus), str(ix))
+        f_idx = run_child("fts-index", str(corpus), str(db))
     r_q, r_tot = reader_queries(corpus, ix, rounds)
     f_q, f_tot = fts_queries(db, rounds)
 
@@ -382,18 +389,21 @@ def main() -> None:
     ap.add_argument(
         "--corpus", type=Path, help="reuse a corpus kept by an earlier --keep run (one size)"
     )
+    ap.add_argument(
+        "--work", type=Path, help="a directory kept by --keep: reuse its corpora and indexes"
+    )
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         name, *rest = args.child
         print(json.dumps(CHILDREN[name](*rest)))
         return
-    work = Path(tempfile.mkdtemp(prefix="reader-bench-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="reader-bench-"))
     try:
         for n in (int(s) for s in args.sizes.split(",") if s.strip()):
             bench(n, work, args.rounds, args.corpus)
     finally:
-        if args.keep:
+        if args.keep or args.work:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)

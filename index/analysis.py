@@ -42,6 +42,43 @@ def stems_at(text: str) -> Iterator[tuple[str, int, int, int]]:
         yield lookup(w) or stem_word(w), pos, m.start(), m.end()
 
 
+def find_stems(text: str, stems: set[str]) -> list[tuple[str, int, int]]:
+    """(stem, start, end) of the words of ``text`` whose stem is in ``stems``: the same
+    words ``stems_at`` would give, found without stemming every word.
+
+    Porter only rewrites a word's ending, so a word with stem ``s`` starts with
+    ``s`` minus its last two letters ("day" -> "dai", "relational" -> "relat"); a
+    case-blind regex for those prefixes at word starts picks the few candidates, and
+    each is then stemmed to confirm.
+    """
+    if not stems:
+        return []
+    prefixes = sorted({st[: max(1, len(st) - 2)] for st in stems}, key=len, reverse=True)
+    rx = _PREFIXES.get(tuple(prefixes))
+    if rx is None:
+        if len(_PREFIXES) > 256:
+            _PREFIXES.clear()
+        alternation = "|".join(re.escape(p) for p in prefixes)
+        rx = _PREFIXES[tuple(prefixes)] = re.compile(rf"(?<![\w*.])(?:{alternation})", re.I)
+    out = []
+    last_end = -1
+    for m in rx.finditer(text):
+        if m.start() < last_end:
+            continue
+        word = WORD.match(text, m.start())
+        if word is None:
+            continue
+        last_end = word.end()
+        w = word.group().lower()
+        st = _STEMS.get(w) or stem_word(w)
+        if st in stems:
+            out.append((st, word.start(), word.end()))
+    return out
+
+
+_PREFIXES: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
 def analyzer() -> Any:
     """The query-time analyzer matching ``FastText`` (regex words, lowercase, Porter stem)."""
     return StemmingAnalyzer(stoplist=None)

@@ -74,6 +74,10 @@ def _eval(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Query) -> M
         return _date_range(searcher.reader(), q)
     if isinstance(q, (Q.Prefix, Q.Wildcard, Q.FuzzyTerm, Q.Variations)):
         return _multi(searcher, leaves, n, q)
+    if type(q) is Q.Phrase and q.slop == 1 and len(q.words) > 1:
+        found = _phrase(searcher, leaves, n, q)
+        if found is not None:
+            return found
     return _whoosh(searcher, n, q)
 
 
@@ -181,3 +185,75 @@ def _read(m: Any) -> tuple[np.ndarray, np.ndarray]:
                 break
             m._next_block()
     return np.frombuffer(ids, dtype=np.int64), np.frombuffer(weights, dtype=np.float32)
+
+
+def _phrase(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Phrase) -> Mask | None:
+    """Documents holding the words of ``q`` next to each other, in order.
+
+    The documents with every word come from the posting arrays; only those are
+    checked, by decoding each word's positions in them (None: Whoosh decides).
+    """
+    field = searcher.schema[q.fieldname] if q.fieldname in searcher.schema else None
+    if field is None or field.format is None or not field.format.supports("positions"):
+        return None
+    try:
+        words = [w if isinstance(w, bytes) else field.to_bytes(w) for w in q.words]
+    except Exception:  # noqa: BLE001 - a value the field cannot encode: Whoosh decides
+        return None
+    out = np.zeros(n, dtype=bool)
+    decode = field.format.decode_positions
+    for leaf, offset in leaves:
+        lists = [postings(leaf, q.fieldname, w)[0] for w in words]
+        if any(not len(ids) for ids in lists):
+            continue
+        common = lists[0]
+        for ids in lists[1:]:
+            common = np.intersect1d(common, ids, assume_unique=True)
+        if not len(common):
+            continue
+        values = [
+            _values_at(leaf, q.fieldname, w, ids, common)
+            for w, ids in zip(words, lists, strict=True)
+        ]
+        for k, doc in enumerate(common.tolist()):
+            starts = set(decode(values[0][k]))
+            for i in range(1, len(words)):
+                starts &= {p - i for p in decode(values[i][k])}
+                if not starts:
+                    break
+            if starts:
+                out[offset + doc] = True
+    return out
+
+
+def _values_at(leaf: Any, field: str, btext: bytes, ids: np.ndarray, docs: np.ndarray) -> list:
+    """The stored posting values (encoded positions) of one term for ``docs`` (sorted,
+    all among ``ids``); blocks holding none of them are skipped undecoded."""
+    wanted = np.searchsorted(ids, docs).tolist()  # posting indexes, ascending
+    m = leaf.postings(field, btext)
+    if isinstance(m, FilterMatcher):
+        m = m.child
+    out: list = []
+    if type(m) is not W3LeafMatcher:
+        wanted_set = set(wanted)
+        i = 0
+        while m.is_active():
+            if i in wanted_set:
+                out.append(m.value())
+            i += 1
+            m.next()
+        return out
+    i = k = 0
+    while not m._atend and k < len(wanted):
+        end = i + m._blocklength
+        if wanted[k] < end:
+            if m._values is None:
+                m._read_values()
+            while k < len(wanted) and wanted[k] < end:
+                out.append(m._values[wanted[k] - i])
+                k += 1
+        i = end
+        if m._lastblock:
+            break
+        m._next_block()
+    return out

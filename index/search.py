@@ -28,7 +28,7 @@ from whoosh.analysis import Token
 from whoosh.highlight import SCORE, BasicFragmentScorer, PinpointFragmenter, top_fragments
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 
-from .analysis import WORD, stem_word, stems_at
+from .analysis import WORD, find_stems, stem_word
 from .docsets import Mask, matching_docs
 from .facets import columns, newest_first
 from .facets import count as count_facets
@@ -554,20 +554,17 @@ def _highlight_terms(searcher: Any, q: Q.Query) -> dict[str, tuple[bytes, ...]]:
 def make_snippet(searcher: Any, docnum: int, body: str, terms: Iterable[bytes]) -> Snippet:
     """The best passages of ``body`` around matched terms.
 
-    The matched words are found with the indexing analyzer's own regex and stem
-    cache (analysis.FastText), which gives exactly the indexed terms and offsets: one
-    pass over one body is cheaper than reading its positions out of large posting
-    blocks, and no Whoosh analyzer chain runs.  ``searcher`` and ``docnum`` are
+    The matched words are found with the indexing analyzer's own regex and stems
+    (analysis.find_stems), which gives exactly the indexed terms and offsets: a
+    regex pass over one body is cheaper than reading its positions out of large
+    posting blocks, and no Whoosh analyzer chain runs.  ``searcher`` and ``docnum`` are
     kept for callers; the body is all it needs.
     """
     wanted = {t.decode("utf-8") if isinstance(t, bytes) else t for t in terms}
-    tokens = []
-    if wanted:
-        tokens = [
-            Token(text=s, pos=pos, startchar=a, endchar=b, matched=True, boost=1.0)
-            for s, pos, a, b in stems_at(body)
-            if s in wanted
-        ]
+    tokens = [
+        Token(text=s, pos=i, startchar=a, endchar=b, matched=True, boost=1.0)
+        for i, (s, a, b) in enumerate(find_stems(body, wanted))
+    ]
     if not tokens:
         return Snippet(_lead(body))
     tokens.sort(key=lambda t: t.startchar)

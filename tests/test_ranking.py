@@ -113,3 +113,35 @@ def test_undated_and_deleted_documents_stay_out_of_date_order(lib):
     assert r.total == len(r.hits) == 60
     dates = [h.date for h in r.hits]
     assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "query", ['"ferry council"', '"storm storm"', '"vote tunnel"', 'title:"museum school"']
+)
+def test_phrases_match_exactly_what_whooshs_phrase_matcher_matches(lib, query):
+    from index.docsets import matching_docs
+
+    searcher = lib.searcher()
+    typed, _, _ = parse(searcher, query)
+    q = expand_unstemmed(searcher, typed)
+    ours = set(matching_docs(searcher, q).nonzero()[0].tolist())
+    live = set(searcher.reader().all_doc_ids())
+    theirs = set(searcher.docs_for_query(q)) & live
+    assert ours == theirs and theirs  # each of these phrases occurs in the corpus
+    assert lib.search(query, facets=False).total == len(theirs)
+
+
+def test_snippet_words_are_found_exactly_as_the_indexer_stems_them():
+    from index.analysis import find_stems, stems_at
+
+    rng = random.Random(3)
+    text = (
+        "The day's ponies, relational hopping cries; U.S. officials said: "
+        "presidents' presidency — Presidential days. e.g. Köln's café-owners re-opened."
+    )
+    every = [s for s, *_ in stems_at(text)]
+    for _ in range(200):
+        wanted = set(rng.sample(every, rng.randint(1, 4)))
+        assert find_stems(text, wanted) == [
+            (s, a, b) for s, _, a, b in stems_at(text) if s in wanted
+        ]
