@@ -18,6 +18,8 @@ import contextlib
 import os
 import shutil
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -87,6 +89,15 @@ def _init_worker(queue: Any) -> None:
     release_inherited()
     _progress_queue = queue
     _parent_pid = os.getppid()
+    # An idle worker waits on the task queue, whose write end its siblings also
+    # hold open, so it would never notice a kill -9 of the indexer: watch for it.
+    threading.Thread(target=_exit_when_orphaned, name="orphan-watch", daemon=True).start()
+
+
+def _exit_when_orphaned(interval: float = 1.0) -> None:
+    while not _orphaned():
+        time.sleep(interval)
+    os._exit(1)
 
 
 def _orphaned() -> bool:

@@ -54,6 +54,11 @@ def test_kill_9_mid_build_then_resume(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    # its worker processes notice and exit too (none left holding memory)
+    deadline = time.monotonic() + 15
+    while _processes_using(ix) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_using(ix) == []
 
     # The last committed state is searchable, read-only, right away.
     partial = _count(corpus, ix)
@@ -123,3 +128,20 @@ def test_a_searcher_keeps_working_while_another_process_indexes(tmp_path):
     assert seen == sorted(seen)  # results only ever grow during a first build
     assert reader_side.search("ferry").total == N_FILES // 5 and len(reader_side) == N_FILES
     reader_side.close()
+
+
+def _processes_using(ix) -> list[int]:
+    """Live processes whose command line names the index directory (the indexer forks
+    its workers, so they carry its arguments)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            state = (entry / "stat").read_text().split(") ", 1)[1][:1]
+        except OSError:
+            continue
+        if str(ix).encode() in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
