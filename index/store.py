@@ -740,6 +740,10 @@ class _Batch:
             self.writer = None
 
 
+KEY_CANDIDATES = 40  # neighbours(): words whose index IDF is looked up
+KEY_TERMS = 12  # ...and kept for the more-like-this query
+
+
 class StoredArticles(Sequence[Article]):
     """All indexed articles as a lazy sequence: ``articles[i]`` loads one from the index.
 
@@ -807,14 +811,46 @@ class StoredArticles(Sequence[Article]):
         return [ids.text(n) for n in self._s.docs_for_query(Term("story", story_id))]
 
     def neighbours(self, article: Article, k: int) -> list[str]:
-        """Ids of the ``k`` articles most like ``article`` (its key terms, Whoosh more-like-this)."""
+        """Ids of the ``k`` articles most like ``article``: more-like-this over its key
+        terms, ranked by ranking.py.
+
+        Key terms: the text's stems by count times general-English rarity, the best
+        ``KEY_CANDIDATES`` of those re-weighted by the index's own IDF (asking the
+        index about every distinct word of an article is what made Whoosh's
+        ``more_like`` slow), keeping ``KEY_TERMS``.
+        """
+        from collections import Counter
+
+        from whoosh import query as Q
+
+        from .analysis import stems_at
+        from .docsets import live_mask
+        from .lexical import rarity
+        from .ranking import top
+
         n = self._docnum(article.id)
         if n is None:
             return []
+        tf: Counter[str] = Counter()
+        rare: dict[str, float] = {}
         text = f"{article.title}\n{article.body}"
-        hits = self._s.more_like(n, "body", text=text, top=k, numterms=12)
+        for stem, _pos, a, b in stems_at(text):
+            if len(stem) > 2:
+                tf[stem] += 1
+                if stem not in rare:
+                    rare[stem] = rarity(text[a:b].lower())
+        best = sorted(tf, key=lambda s: tf[s] * rare[s], reverse=True)[:KEY_CANDIDATES]
+        reader = self._s.reader()
+        weighted = [(tf[s] * self._s.idf("body", s), s) for s in best if ("body", s) in reader]
+        terms = [s for _, s in sorted(weighted, reverse=True)[:KEY_TERMS]]
+        if not terms:
+            return []
+        leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+        live = live_mask(leaves, reader.doc_count_all())
+        live[n] = False
+        ranked = top(self._s, Q.Or([Q.Term("body", t) for t in terms]), live, k) or []
         ids = self._column("id")
-        return [ids.text(h.docnum) for h in hits]
+        return [ids.text(d) for d, score in ranked if score > 0]
 
 
 # ---------------------------------------------------------------------- helpers
