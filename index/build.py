@@ -183,7 +183,7 @@ def adopt_segment(ix: Any, segment: Any, tmp: str, deletes: list[str]) -> None:
                 os.replace(os.path.join(tmp, name), os.path.join(ix.storage.folder, name))
         # No merging here: Whoosh merges by copying documents into *this* writer's
         # own segment, which must then be finalised too (dropping it loses them),
-        # and merging is slow; the ordinary commits of later updates merge.
+        # and merging is slow; later commits fold in the tiny segments (merge_tiny).
         finalsegments = writer._merge_segments(None, False, False)
         if writer._added:
             finalsegments.append(writer._finalize_segment())
@@ -197,6 +197,41 @@ def adopt_segment(ix: Any, segment: Any, tmp: str, deletes: list[str]) -> None:
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+TINY_SEGMENT = 500  # documents: segments this small are merged by ordinary commits
+MERGE_BUDGET = 2000  # ...up to this many documents per commit
+
+
+def merge_tiny(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy for interactive commits: fold the tiny segments small
+    updates leave behind into this commit, never the big ones.
+
+    Whoosh's default (MERGE_SMALL) may merge tens of thousands of documents into
+    whatever commit comes next, which made a one-file update after a 100k build take
+    minutes; big segments are cheap to keep (search reads postings per segment in
+    bulk, see docsets.py).
+    """
+    from whoosh.reading import SegmentReader
+
+    tiny = sorted(
+        (seg for seg in segments if seg.doc_count_all() <= TINY_SEGMENT),
+        key=lambda seg: seg.doc_count_all(),
+    )
+    chosen, total = [], 0
+    for seg in tiny:
+        if total + seg.doc_count_all() > MERGE_BUDGET:
+            break
+        chosen.append(seg)
+        total += seg.doc_count_all()
+    if len(chosen) < 2:
+        return segments
+    for seg in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    keep = {id(seg) for seg in chosen}
+    return [seg for seg in segments if id(seg) not in keep]
 
 
 def remove_leftovers(gdir: Path) -> None:

@@ -50,6 +50,7 @@ from .build import (
     adopt_segment,
     chunks,
     index_chunk,
+    merge_tiny,
     plan,
     reindex_chunk,
     remove_leftovers,
@@ -509,7 +510,7 @@ class _Updater:
                         writer = self.ix.writer()
                         for doc_id in deletes:
                             writer.delete_by_term("id", doc_id)
-                        writer.commit()
+                        writer.commit(mergetype=merge_tiny)
                     self.manifest.write(put, (), self.ix.latest_generation())
                     done.add(i)
             self._drain(pool.queue, queue_mod)
@@ -643,7 +644,7 @@ class _Updater:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            writer.commit(mergetype=merge_tiny)
         self.manifest.write((), (), self.ix.latest_generation())
 
     def _stored_items(self, ids: list[str], values: dict) -> list[tuple[bytes, list[str], dict]]:
@@ -725,7 +726,7 @@ class _Batch:
     def commit(self) -> None:
         if self.writer is not None:
             try:
-                self.writer.commit()
+                self.writer.commit(mergetype=merge_tiny)
             except BaseException:
                 self.writer.cancel()
                 raise

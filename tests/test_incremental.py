@@ -303,3 +303,29 @@ def test_small_change_next_to_a_huge_story_only_attaches_the_changed_article(cor
     assert {k: v for k, v in after.items() if k != changed} == {
         k: v for k, v in before.items() if k != changed
     }
+
+
+def test_small_updates_fold_tiny_segments_but_never_rewrite_big_ones(corpus, monkeypatch):
+    from index import build
+
+    folder, lib = corpus
+    monkeypatch.setattr(build, "TINY_SEGMENT", 3)  # the first build's 8-doc segment is "big"
+
+    def segments():
+        return {seg.segment_id(): seg.doc_count_all() for seg in lib._ix._segments()}
+
+    big = {sid for sid, n in segments().items() if n > 3}
+    assert big
+    files = sorted(folder.glob("*.json"))
+    for round_ in range(6):
+        target = files[round_ % 3]
+        rec = json.loads(target.read_text())
+        rec["text"] += f"\n\nUpdate number {round_} to the harbour story."
+        target.write_text(json.dumps(rec))
+        _bump_mtime(target)
+        assert lib.update().updated == 1
+        now = segments()
+        assert big <= now.keys()  # the big segment is never merged away
+        assert len(now) <= len(big) + 3  # tiny ones do not pile up
+    assert lib.search("harbour", limit=50).total >= 1
+    assert lib.search("", limit=50).total == 8
