@@ -200,7 +200,7 @@ class SearchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, seq: int, request: Request, keep_cursor: bool) -> None:
-        """Hits first (painted at once), then the facet counts for the sidebar."""
+        """The hits; the facet counts follow once they are painted (``_count_facets``)."""
         library = self.reader.library
         if library is None:
             return
@@ -227,14 +227,18 @@ class SearchScreen(Screen[None]):
             if not get_current_worker().is_cancelled:
                 self.post_message(self.SearchFailed(seq, str(exc) or type(exc).__name__))
             return
-        worker = get_current_worker()
-        if worker.is_cancelled:
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.ResultsReady(seq, request, results, keep_cursor))
+
+    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
+    def _count_facets(self, seq: int, request: Request) -> None:
+        """The sidebar's counts, started once the hits are painted."""
+        library = self.reader.library
+        if library is None or seq != self._seq:
             return
-        self.post_message(self.ResultsReady(seq, request, results, keep_cursor))
-        if request.facets and (request.query or len(library) <= EMPTY_FACETS_UP_TO):
-            facets = library.facets(request.query, filters=filters)
-            if not worker.is_cancelled:
-                self.post_message(self.FacetsReady(seq, facets))
+        facets = library.facets(request.query, filters=dict(request.filters))
+        if not get_current_worker().is_cancelled and seq == self._seq:
+            self.post_message(self.FacetsReady(seq, facets))
 
     @on(ResultsReady)
     def _results_ready(self, message: ResultsReady) -> None:
@@ -246,7 +250,10 @@ class SearchScreen(Screen[None]):
         self.query_one("#results", ResultList).show_hits(
             message.results.hits, keep_cursor=message.keep_cursor
         )
-        if not self._facets_coming(message.request):
+        if self._facets_coming(message.request):
+            # counted after this frame is drawn: the hits never wait for the sidebar
+            self.call_after_refresh(self._count_facets, message.seq, message.request)
+        else:
             self._show_facets({})
         self._show_status()
         footer_state = (bool(message.results.suggestion), bool(self.filters))
