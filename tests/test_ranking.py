@@ -145,3 +145,36 @@ def test_snippet_words_are_found_exactly_as_the_indexer_stems_them():
         assert find_stems(text, wanted) == [
             (s, a, b) for s, _, a, b in stems_at(text) if s in wanted
         ]
+
+
+def test_block_header_patch_reads_the_same_postings_as_whoosh(tmp_path, monkeypatch):
+    from whoosh import index as whoosh_index
+    from whoosh.codec import whoosh3
+
+    from index import whoosh_patches
+    from index.schema import build_schema
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    rng = random.Random(9)
+    with ix.writer() as writer:  # 700 documents: posting lists span several blocks
+        for i in range(700):
+            text = " ".join(rng.choice(WORDS[:6]) for _ in range(rng.randint(3, 30)))
+            writer.add_document(id=str(i), body=text)
+
+    def read_all():
+        out = {}
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            for word in reader.lexicon("body"):
+                m = reader.postings("body", word)
+                items = []
+                while m.is_active():
+                    items.append((m.id(), m.weight(), m.value()))
+                    m.next()
+                out[word] = items
+        return out
+
+    patched = read_all()
+    assert max(len(v) for v in patched.values()) > 3 * 128  # several blocks per list
+    monkeypatch.setattr(whoosh3.W3LeafMatcher, "_goto", whoosh_patches._original_goto)
+    assert read_all() == patched

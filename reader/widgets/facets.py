@@ -85,10 +85,9 @@ class FacetPanel(OptionList):
                 if count:
                     prompt.append(f" {count}", style="dim")
                 options.append(Option(prompt, id=option_id))
-        self.clear_options()
         if not options:
             options.append(Option(Text(placeholder, style="dim"), disabled=True))
-        self.add_options(options)
+        self.set_options(options)  # one change of size (see ResultList.show_hits)
         for option_id, picked in self._values.items():
             if picked == keep:
                 self.highlighted = self.get_option_index(option_id)

@@ -62,8 +62,9 @@ class ResultList(OptionList):
         previous = self.current_hit if keep_cursor else None
         old_index = self.highlighted
         self.hits = list(hits)
-        self.clear_options()
-        self.add_options(Option(hit_prompt(h), id=f"h{i}") for i, h in enumerate(self.hits))
+        # one set_options, not clear + add: the list's size changes once, not twice,
+        # which spares a layout pass and the scrollbars' redraws on every search
+        self.set_options(Option(hit_prompt(h), id=f"h{i}") for i, h in enumerate(self.hits))
         if not self.hits:
             return
         index = 0
