@@ -743,6 +743,8 @@ class _Batch:
 
 KEY_CANDIDATES = 40  # neighbours(): words whose index IDF is looked up
 KEY_TERMS = 12  # ...and kept for the more-like-this query
+KEY_MAX_SHARE = 50  # ...if no more than 1 in this many documents has them
+KEY_MIN_DF = 20  # (small corpora: any word in up to this many documents)
 
 
 class StoredArticles(Sequence[Article]):
@@ -755,9 +757,14 @@ class StoredArticles(Sequence[Article]):
 
     def __init__(self, searcher: Any) -> None:
         self._s = searcher
-        self._docnums = list(searcher.reader().all_doc_ids())
-        self._by_id: dict[str, int] | None = None
+        self._live: list[int] | None = None  # listed only when the whole corpus is read
         self._columns: dict[str, ColumnView] = {}
+
+    @property
+    def _docnums(self) -> list[int]:
+        if self._live is None:
+            self._live = list(self._s.reader().all_doc_ids())
+        return self._live
 
     def _column(self, name: str) -> ColumnView:
         col = self._columns.get(name)
@@ -766,7 +773,7 @@ class StoredArticles(Sequence[Article]):
         return col
 
     def __len__(self) -> int:
-        return len(self._docnums)
+        return self._s.doc_count()
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
@@ -781,10 +788,8 @@ class StoredArticles(Sequence[Article]):
         return unpack_article(self._s.stored_fields(docnum)["article"])
 
     def _docnum(self, article_id: str) -> int | None:
-        if self._by_id is None:
-            ids = self._column("id")
-            self._by_id = {ids.text(n): n for n in self._docnums}
-        return self._by_id.get(article_id)
+        """The live document with this id, looked up in the id field's postings."""
+        return self._s.document_number(id=article_id)
 
     def get(self, article_id: str) -> Article | None:
         n = self._docnum(article_id)
@@ -842,7 +847,14 @@ class StoredArticles(Sequence[Article]):
                     rare[stem] = rarity(text[a:b].lower())
         best = sorted(tf, key=lambda s: tf[s] * rare[s], reverse=True)[:KEY_CANDIDATES]
         reader = self._s.reader()
-        weighted = [(tf[s] * self._s.idf("body", s), s) for s in best if ("body", s) in reader]
+        # words in more than a few percent of the corpus name a topic, not an event,
+        # and reading their long posting lists is most of the cost at 100k articles
+        common = max(KEY_MIN_DF, self._s.doc_count_all() // KEY_MAX_SHARE)
+        weighted = [
+            (tf[s] * self._s.idf("body", s), s)
+            for s in best
+            if ("body", s) in reader and self._s.doc_frequency("body", s) <= common
+        ]
         terms = [s for _, s in sorted(weighted, reverse=True)[:KEY_TERMS]]
         if not terms:
             return []

@@ -310,6 +310,7 @@ def test_small_updates_fold_tiny_segments_but_never_rewrite_big_ones(corpus, mon
 
     folder, lib = corpus
     monkeypatch.setattr(build, "TINY_SEGMENT", 3)  # the first build's 8-doc segment is "big"
+    monkeypatch.setattr(build, "MERGE_AT", 3)  # fold tiny ones as soon as three exist
 
     def segments():
         return {seg.segment_id(): seg.doc_count_all() for seg in lib._ix._segments()}
