@@ -63,18 +63,28 @@ class Manifest:
             for r in self.db.execute("SELECT path, size, mtime_ns FROM files")
         }
 
-    def summaries(self, paths: list[str]) -> list[tuple[str, int, str | None]]:
-        """(path, number of articles, skip reason) for the given files, without decoding ids."""
-        if not paths:
-            return []
-        wanted = set(paths)
-        where = "WHERE reason IS NOT NULL OR ids != '[]'"
-        try:  # SQLite counts the ids itself (JSON1, built in since 3.38)
-            rows = self.db.execute(f"SELECT path, json_array_length(ids), reason FROM files {where}")
-            return [(_dec(p), n, r) for p, n, r in rows if _dec(p) in wanted]
+    def summaries_except(self, excluded: set[str]) -> tuple[int, list[tuple[str, str]]]:
+        """(number of articles, [(path, skip reason)]) over every file but ``excluded``.
+
+        The count is SQLite's, over the whole table, minus the excluded files
+        (usually few: the changed ones), so 100k unchanged files cost no Python loop.
+        """
+        reasons = [
+            (_dec(p), r)
+            for p, r in self.db.execute("SELECT path, reason FROM files WHERE reason IS NOT NULL")
+            if _dec(p) not in excluded
+        ]
+        try:  # JSON1 is built into SQLite since 3.38
+            total = self.db.execute("SELECT total(json_array_length(ids)) FROM files").fetchone()[0]
+            for path in excluded:
+                row = self.db.execute(
+                    "SELECT json_array_length(ids) FROM files WHERE path = ?", (_enc(path),)
+                ).fetchone()
+                total -= row[0] if row else 0
         except sqlite3.OperationalError:
-            rows = self.db.execute(f"SELECT path, ids, reason FROM files {where}")
-            return [(_dec(p), len(json.loads(ids)), r) for p, ids, r in rows if _dec(p) in wanted]
+            rows = self.db.execute("SELECT path, ids FROM files").fetchall()
+            total = sum(len(json.loads(ids)) for p, ids in rows if _dec(p) not in excluded)
+        return int(total), reasons
 
     def write(self, put: Iterable[FileEntry], delete: Iterable[str], generation: int) -> None:
         """Apply a batch in one transaction, stamped with the Whoosh generation it matches."""

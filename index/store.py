@@ -404,7 +404,6 @@ class _Updater:
             entries = self._reconcile(entries)
         current, missing_roots = self._scan()
         jobs: list[Job] = []
-        unchanged_files: list[str] = []
         known = entries.stats
         for path, key in current.items():
             if path not in known:
@@ -413,14 +412,12 @@ class _Updater:
                 entry = entries[path]
                 old = dict(zip(entry.ids, entry.hashes, strict=False))
                 jobs.append((path, entry.hash or None, old))
-            else:
-                unchanged_files.append(path)
-        # unchanged files: count their articles (and repeat why skipped ones were)
-        for path, n_ids, reason in self.manifest.summaries(unchanged_files):
-            self.unchanged += n_ids
-            if reason:
-                self.skipped.append(Skipped(path, reason))
         gone = [p for p in entries if p not in current and not _under(p, missing_roots)]
+        # unchanged files: count their articles (and repeat why skipped ones were)
+        # (files under a root that is missing right now are neither gone nor counted)
+        kept_out = {path for path, _, _ in jobs} | {p for p in entries if p not in current}
+        self.unchanged, reasons = self.manifest.summaries_except(kept_out)
+        self.skipped.extend(Skipped(path, reason) for path, reason in reasons)
         self.total = len(jobs)
         fresh = self.ix.doc_count_all() == 0
 
