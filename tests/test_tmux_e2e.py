@@ -1,4 +1,5 @@
-"""End to end: the installed ``reader`` in a real terminal (tmux), on a copy of the seeds.
+"""End to end: the installed ``reader`` in a real terminal (tmux), on a copy of the seeds:
+search, read the top hit, compare it with another report of the same story, go back.
 
 A private tmux server (its own socket) runs the app with temp config/cache dirs, so
 nothing touches the user's tmux or their reader settings.  Every wait polls
@@ -99,7 +100,7 @@ def tmux(tmp_path: Path):
     server.kill()
 
 
-def test_search_and_read_in_a_real_terminal(tmux: Tmux, tmp_path: Path):
+def test_search_read_and_compare_in_a_real_terminal(tmux: Tmux, tmp_path: Path):
     corpus = tmp_path / "seeds"
     shutil.copytree(SEEDS, corpus)
     env = {
@@ -143,6 +144,25 @@ def test_search_and_read_in_a_real_terminal(tmux: Tmux, tmp_path: Path):
     assert "n/N to jump" in screen and "missile" in screen.lower()
     assert str(tmp_path) not in screen  # the source is shown relative to its corpus folder
     assert "seeds/" in screen
+
+    # Compare it with another report: the picker offers the same story's articles first.
+    tmux.keys("c")
+    screen = tmux.wait_for(lambda s: "Compare " in s and " with…" in s, "the partner picker")
+    tmux.wait_for(
+        lambda s: (
+            re.search(r"^\s*\S.*(·|\d{4}-\d\d-\d\d)", s.split("with…", 1)[1], re.M) is not None
+        ),
+        "candidate partners in the picker",
+    )
+    tmux.keys("Enter")
+    screen = tmux.wait_for(
+        lambda s: re.search(r"\d+ shared, \d+ only in A, \d+ only in B", s) is not None,
+        "the comparison of the two articles",
+    )
+    shared = int(re.search(r"(\d+) shared", screen).group(1))
+    assert shared >= 1  # two reports of one event share facts, aligned on the same rows
+    tmux.keys("q")  # back to the article
+    tmux.wait_for(lambda s: "Source:" in s, "the reading screen after the comparison")
 
     tmux.keys("q")  # back to the results, query kept
     screen = tmux.wait_for(
