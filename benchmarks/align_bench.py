@@ -83,6 +83,11 @@ def exact_match(a: Article, b: Article) -> Comparison:
         for i, x in enumerate(sa)
         if norm(x.text) in where
     ]
+    return _comparison(a, b, sa, sb, pairs)
+
+
+def _comparison(a: Article, b: Article, sa, sb, pairs) -> Comparison:
+    """A baseline's pairs as a Comparison (rows, and what each side has alone)."""
     aligned_a, aligned_b = {p.a_idx for p in pairs}, {p.b_idx for p in pairs}
     return Comparison(
         a,
@@ -224,17 +229,7 @@ def _from_matrix(a: Article, b: Article, sim, base: Comparison | None = None) ->
         for (i, j), v in sorted(scores.items())
         if v >= floor and (v >= best_a[i] or v >= best_b[j])
     ]
-    aligned_a, aligned_b = {p.a_idx for p in pairs}, {p.b_idx for p in pairs}
-    return Comparison(
-        a,
-        b,
-        sa,
-        sb,
-        pairs,
-        build_rows(len(sa), len(sb), pairs),
-        [i for i in range(len(sa)) if i not in aligned_a],
-        [j for j in range(len(sb)) if j not in aligned_b],
-    )
+    return _comparison(a, b, sa, sb, pairs)
 
 
 def long_pair(words: int = 2000) -> tuple[Article, Article]:

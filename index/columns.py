@@ -7,8 +7,12 @@ column (no document in that segment had a value), which shifts every later docnu
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class ColumnView:
@@ -39,3 +43,31 @@ class ColumnView:
         for (leaf, _), col in zip(leaves, self._columns, strict=True):
             out.extend(list(col) if col is not None else [self.default] * leaf.doc_count_all())
         return out
+
+
+_PER_SEGMENT: dict[tuple[str, str], Any] = {}
+_PER_SEGMENT_LOCK = threading.Lock()
+
+
+def per_segment(reader: Any, name: str, compute: Callable[[Any], T | None]) -> list[T] | None:
+    """``compute(segment reader)`` for every segment of ``reader``, cached by segment
+    id and ``name``: segments never change (deletions only hide docnums), so after a
+    commit only new segments are computed.  None if ``compute`` gives None for one."""
+    out: list[T] = []
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    for leaf, _offset in leaves:
+        segment = leaf.segment() if hasattr(leaf, "segment") else None
+        key = (segment.segment_id(), name) if segment is not None else None
+        with _PER_SEGMENT_LOCK:
+            value = _PER_SEGMENT.get(key) if key else None
+        if value is None:
+            value = compute(leaf)
+            if value is None:
+                return None
+            if key:
+                with _PER_SEGMENT_LOCK:
+                    if len(_PER_SEGMENT) > 4000:
+                        _PER_SEGMENT.clear()
+                    _PER_SEGMENT[key] = value
+        out.append(value)
+    return out

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .columns import ColumnView
+from .columns import ColumnView, per_segment
 from .docsets import live_mask
 
 FACETS = ("outlet", "date", "entity", "story")
@@ -108,36 +108,17 @@ class _Columns:
         self.all_facets: dict[str, list[tuple[str, int]]] | None = None
 
 
-_SEGMENT_VALUES: dict[tuple[str, str], list] = {}
-_SEGMENT_LOCK = threading.Lock()
-
-
 def _column(reader: Any, name: str, n: int, numeric: bool = False) -> list:
-    """Decoded column values for every docnum, cached per segment.
+    """Decoded column values for every docnum (cached per segment, see columns.py)."""
 
-    Segments never change (deletions aside, which only hide docnums), so after a
-    commit only the new segments are read again.
-    """
-    out: list = []
-    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-    for leaf, _offset in leaves:
-        segment = leaf.segment() if hasattr(leaf, "segment") else None
-        key = (segment.segment_id(), name) if segment is not None else None
-        with _SEGMENT_LOCK:
-            values = _SEGMENT_VALUES.get(key) if key else None
-        if values is None:
-            raw = ColumnView(leaf, name, 0 if numeric else b"").values(leaf)
-            if numeric:
-                values = [int(v) for v in raw]
-            else:
-                values = [v.decode("utf-8") if isinstance(v, bytes) else (v or "") for v in raw]
-            if key:
-                with _SEGMENT_LOCK:
-                    if len(_SEGMENT_VALUES) > 2000:
-                        _SEGMENT_VALUES.clear()
-                    _SEGMENT_VALUES[key] = values
-        out.extend(values)
-    return out
+    def decode(leaf: Any) -> list:
+        raw = ColumnView(leaf, name, 0 if numeric else b"").values(leaf)
+        if numeric:
+            return [int(v) for v in raw]
+        return [v.decode("utf-8") if isinstance(v, bytes) else (v or "") for v in raw]
+
+    parts = per_segment(reader, f"column:{name}", decode) or []
+    return [v for part in parts for v in part]
 
 
 _CACHE: dict[int, tuple[Any, _Columns]] = {}

@@ -13,7 +13,6 @@ words it expands to).
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
+from .columns import per_segment
 from .docsets import postings
 
 B = 0.75
@@ -103,30 +103,12 @@ def _collect(searcher: Any, q: Q.Query, boost: float, terms: list[Term]) -> bool
     return False
 
 
-_LENGTHS: dict[tuple[str, str], np.ndarray | None] = {}
-_LOCK = threading.Lock()
-
-
 def field_lengths(reader: Any, field: str) -> np.ndarray | None:
     """Every docnum's length in ``field`` (as Whoosh stores it: one byte, approximate),
     cached per segment; None when the field keeps no lengths."""
-    parts: list[np.ndarray] = []
-    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-    for leaf, _offset in leaves:
-        segment = leaf.segment() if hasattr(leaf, "segment") else None
-        key = (segment.segment_id(), field) if segment is not None else None
-        with _LOCK:
-            values = _LENGTHS.get(key) if key else None
-        if values is None:
-            values = _segment_lengths(leaf, field)
-            if values is None:
-                return None
-            if key:
-                with _LOCK:
-                    if len(_LENGTHS) > 2000:
-                        _LENGTHS.clear()
-                    _LENGTHS[key] = values
-        parts.append(values)
+    parts = per_segment(reader, f"lengths:{field}", lambda leaf: _segment_lengths(leaf, field))
+    if parts is None:
+        return None
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
