@@ -2,7 +2,7 @@
 
 Whoosh's collector ranks by stepping a tree of matcher objects one document at a
 time, in Python: at 100k articles that was three quarters of a search.  We already
-hold every match as a set (docsets.py), so ranking only needs, per query term, its
+hold every match as a mask (docsets.py), so ranking only needs, per query term, its
 postings' (docnum, weight) pairs, read a block at a time, and each document's field
 length.  The formula and parameters are Whoosh's own (``scoring.bm25``, B=0.75,
 K1=1.2, idf and average lengths from the whole index, the parser's field boosts and
