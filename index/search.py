@@ -634,12 +634,15 @@ def _suggest(
         corrected = correct_query(searcher, parsed, spans)
         if not corrected:
             return None
-        better = searcher.search(
-            _parser(searcher.schema).parse(corrected), limit=1, filter=filt, scored=False
-        )
+        # counted like any query (fuzzy edits capped, our expansions, match masks):
+        # Whoosh's own search of "word~9" builds an automaton for seconds or minutes
+        typed, _, _ = parse(searcher, corrected)
+        if typed is None:
+            return None
+        better = _matched_docs(searcher, expand_unstemmed(searcher, typed), filt)
     except Exception:  # noqa: BLE001 - a suggestion is optional
         return None
-    return corrected if len(better) > total else None
+    return corrected if better is not None and int(np.count_nonzero(better)) > total else None
 
 
 def _quoted(parsed: str) -> list[tuple[int, int]]:
