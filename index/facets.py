@@ -9,6 +9,7 @@ its match mask selects (docsets.py): no Python loop however many documents match
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -88,25 +89,39 @@ def _ranks(values: list[str]) -> np.ndarray:
 
 
 class _Columns:
-    """Per-document facet values for one reader (built once, on the first search)."""
+    """Per-document facet values for one reader, each built on first use: the empty
+    query only needs the dates (newest first), and reading every outlet, story and
+    entity of 100k documents would delay the first screen by seconds."""
 
     def __init__(self, reader: Any) -> None:
-        n = reader.doc_count_all()
-        self.outlet = _Codes(_column(reader, "outlet", n))
-        self.story = _Codes(_column(reader, "story", n))
-        dates = _column(reader, "sortdate", n, numeric=True)
+        self._reader = reader
+        self._n = reader.doc_count_all()
+        dates = _column(reader, "sortdate", self._n, numeric=True)
         self.dates = np.array(dates, dtype=np.int64)
-        self.month = _Codes([f"{d // 10000:04d}-{d // 100 % 100:02d}" if d else "" for d in dates])
-        self.entity = _MultiCodes(
-            [tuple(e for e in v.split(",") if e) if v else () for v in _column(reader, "entity", n)]
-        )
         leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-        self.live = live_mask(leaves, n)
+        self.live = live_mask(leaves, self._n)
         # live docnums, newest first (undated last): the empty query and date sorting
-        docnums = np.arange(n)
+        docnums = np.arange(self._n)
         order = np.lexsort((-docnums, -self.dates))
         self.newest_first = order[self.live[order]]
         self.all_facets: dict[str, list[tuple[str, int]]] | None = None
+
+    @cached_property
+    def outlet(self) -> _Codes:
+        return _Codes(_column(self._reader, "outlet", self._n))
+
+    @cached_property
+    def story(self) -> _Codes:
+        return _Codes(_column(self._reader, "story", self._n))
+
+    @cached_property
+    def month(self) -> _Codes:
+        return _Codes([f"{d // 10000:04d}-{d // 100 % 100:02d}" if d else "" for d in self.dates])
+
+    @cached_property
+    def entity(self) -> _MultiCodes:
+        values = _column(self._reader, "entity", self._n)
+        return _MultiCodes([tuple(e for e in v.split(",") if e) if v else () for v in values])
 
 
 def _column(reader: Any, name: str, n: int, numeric: bool = False) -> list:

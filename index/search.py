@@ -19,7 +19,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -353,12 +353,15 @@ def run_facets(
     return count_facets(searcher.reader(), matched)
 
 
-def warm(searcher: Any) -> None:
-    """Build the per-reader caches a search uses (see ``Library.warm``)."""
+def warm_steps(searcher: Any) -> list[Callable[[], Any]]:
+    """The per-reader caches a search uses, as separate steps (see ``Library.warm``)."""
     reader = searcher.reader()
-    columns(reader)
-    for field in TEXT_FIELDS:
-        field_lengths(reader, field)
+    cols = columns(reader)
+    facets = [
+        lambda name=name: getattr(cols, name) for name in ("outlet", "month", "entity", "story")
+    ]
+    lengths = [lambda field=field: field_lengths(reader, field) for field in TEXT_FIELDS]
+    return [*facets, *lengths]
 
 
 def _scoring_part(q: Q.Query) -> Q.Query | None:

@@ -305,12 +305,15 @@ class Library:
         """Load now what the first searches would otherwise wait for: the word list
         behind ``prefix*`` expansion and did-you-mean, the facet columns and the field
         lengths.  Meant for a background thread right after opening."""
-        from .search import warm
+        from .search import warm_steps
         from .spelling import vocabulary
 
         vocabulary("a")
         with self._lock:
-            warm(self.searcher())
+            steps = warm_steps(self.searcher())
+        for step in steps:  # one at a time: a search waiting for the lock goes between
+            with self._lock:
+                step()
 
     def needs_update(self) -> bool:
         """True when a file was added, removed or its size/mtime changed since the last update."""
