@@ -184,6 +184,7 @@ async def app_times(
     """ms from search start to the frame that paints its rows, for each query (the
     time that frame was handed to the terminal driver)."""
     from textual.widgets import Input
+    from textual.worker import WorkerState
 
     from reader.app import ReaderApp
     from reader.config import Config
@@ -212,6 +213,10 @@ async def app_times(
         assert isinstance(screen, SearchScreen)
         while screen.results is None:
             await pilot.pause(0.01)
+        # steady state: the start-up work in the background (warming caches, checking
+        # the corpus for changes) is over, as it is a second or two after opening
+        while any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+            await pilot.pause(0.05)
         page = screen._page_size()
         box = screen.query_one("#query", Input)
         frames: list[float] = []
