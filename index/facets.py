@@ -96,7 +96,7 @@ class _Columns:
     def __init__(self, reader: Any) -> None:
         self._reader = reader
         self._n = reader.doc_count_all()
-        dates = _column(reader, "sortdate", self._n, numeric=True)
+        dates = column_values(reader, "sortdate", self._n, numeric=True)
         self.dates = np.array(dates, dtype=np.int64)
         leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
         self.live = live_mask(leaves, self._n)
@@ -108,11 +108,11 @@ class _Columns:
 
     @cached_property
     def outlet(self) -> _Codes:
-        return _Codes(_column(self._reader, "outlet", self._n))
+        return _Codes(column_values(self._reader, "outlet", self._n))
 
     @cached_property
     def story(self) -> _Codes:
-        return _Codes(_column(self._reader, "story", self._n))
+        return _Codes(column_values(self._reader, "story", self._n))
 
     @cached_property
     def month(self) -> _Codes:
@@ -120,11 +120,11 @@ class _Columns:
 
     @cached_property
     def entity(self) -> _MultiCodes:
-        values = _column(self._reader, "entity", self._n)
+        values = column_values(self._reader, "entity", self._n)
         return _MultiCodes([tuple(e for e in v.split(",") if e) if v else () for v in values])
 
 
-def _column(reader: Any, name: str, n: int, numeric: bool = False) -> list:
+def column_values(reader: Any, name: str, n: int, numeric: bool = False) -> list:
     """Decoded column values for every docnum (cached per segment, see columns.py)."""
 
     def decode(leaf: Any) -> list:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -30,7 +30,7 @@ from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 
 from .analysis import WORD, find_stems, stem_word
 from .docsets import Mask, matching_docs
-from .facets import columns, newest_first
+from .facets import column_values, newest_first
 from .facets import count as count_facets
 from .model import Hit, SearchResults, Snippet, Span
 from .ranking import field_lengths
@@ -353,15 +353,15 @@ def run_facets(
     return count_facets(searcher.reader(), matched)
 
 
-def warm_steps(searcher: Any) -> list[Callable[[], Any]]:
-    """The per-reader caches a search uses, as separate steps (see ``Library.warm``)."""
-    reader = searcher.reader()
-    cols = columns(reader)
-    facets = [
-        lambda name=name: getattr(cols, name) for name in ("outlet", "month", "entity", "story")
-    ]
-    lengths = [lambda field=field: field_lengths(reader, field) for field in TEXT_FIELDS]
-    return [*facets, *lengths]
+def warm_caches(reader: Any) -> None:
+    """Fill the per-segment caches searches use (columns, field lengths); any reader
+    of the same segments benefits (see ``Library.warm``)."""
+    n = reader.doc_count_all()
+    column_values(reader, "sortdate", n, numeric=True)
+    for name in ("outlet", "story", "entity"):
+        column_values(reader, name, n)
+    for field in TEXT_FIELDS:
+        field_lengths(reader, field)
 
 
 def _scoring_part(q: Q.Query) -> Q.Query | None:

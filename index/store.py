@@ -305,15 +305,20 @@ class Library:
         """Load now what the first searches would otherwise wait for: the word list
         behind ``prefix*`` expansion and did-you-mean, the facet columns and the field
         lengths.  Meant for a background thread right after opening."""
-        from .search import warm_steps
+        from .search import warm_caches
         from .spelling import vocabulary
 
         vocabulary("a")
         with self._lock:
-            steps = warm_steps(self.searcher())
-        for step in steps:  # one at a time: a search waiting for the lock goes between
-            with self._lock:
-                step()
+            self._open_generation()
+            ix = self._ix
+        # A reader of its own (its own file handles), so searches never wait for this:
+        # the caches it fills are kept per segment and shared with theirs.
+        reader = ix.reader()
+        try:
+            warm_caches(reader)
+        finally:
+            reader.close()
 
     def needs_update(self) -> bool:
         """True when a file was added, removed or its size/mtime changed since the last update."""
