@@ -178,3 +178,28 @@ def test_block_header_patch_reads_the_same_postings_as_whoosh(tmp_path, monkeypa
     assert max(len(v) for v in patched.values()) > 3 * 128  # several blocks per list
     monkeypatch.setattr(whoosh3.W3LeafMatcher, "_goto", whoosh_patches._original_goto)
     assert read_all() == patched
+
+
+def test_warming_up_in_a_thread_while_searching_changes_no_answer(lib):
+    import threading
+
+    queries = ["ferry", "storm OR drought", "council NOT budget", '"ferry council"', "glac*"]
+    before = [(r.total, [h.id for h in r.hits], r.facets) for r in map(lib.search, queries)]
+    errors: list[BaseException] = []
+
+    def warm() -> None:
+        try:
+            for _ in range(5):
+                lib.warm()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    thread = threading.Thread(target=warm)
+    thread.start()
+    during = []
+    while thread.is_alive() or len(during) < 20:
+        during.extend((r.total, [h.id for h in r.hits], r.facets) for r in map(lib.search, queries))
+    thread.join(timeout=60)
+    assert errors == []
+    for i, answer in enumerate(during):
+        assert answer == before[i % len(queries)]
