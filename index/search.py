@@ -1,17 +1,18 @@
 """Queries in, SearchResults out: parsing, filters, facets, snippets, did-you-mean.
 
-Whoosh does the work (query language, BM25F ranking, fragment selection); this
-module makes it forgiving and fast for an interactive UI:
+Whoosh does the work (query language, postings, BM25F's formula, fragment
+selection); this module makes it forgiving and fast for an interactive UI:
 - a malformed query never raises: it is repaired (closing a quote or bracket,
   dropping a dangling operator or ``field:``) and ``SearchResults.message`` says how
   it was read;
 - stemming-aware rewrites: ``immigra*`` also finds "immigration" (whose stem is
   "immigr"), ``word~`` expands with rapidfuzz, ``entity:DPRK`` resolves aliases;
-- the total and facets come from the set of all matches (docsets.py, facets.py),
-  and the top N is ranked from that set by BM25F a block of postings at a time
+- the total and facets come from a mask of all matches (docsets.py, facets.py),
+  and the top N is ranked from it by BM25F a block of postings at a time
   (ranking.py) instead of Whoosh's one-document-at-a-time collector;
-- snippets are built only for the hits returned, from the character offsets stored
-  in the postings (Whoosh's PinpointFragmenter), so no hit is re-tokenised.
+- snippets are built only for the hits returned: their matched words are found by
+  a prefix regex and the indexer's stems (analysis.find_stems), then cut into
+  passages by Whoosh's PinpointFragmenter; no Whoosh analyzer chain runs.
 """
 
 from __future__ import annotations
