@@ -101,10 +101,10 @@ class _Columns:
         leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
         self.live = live_mask(leaves, self._n)
         # live docnums, newest first (undated last): the empty query and date sorting.
-        # Same-day ties go by article id, not docnum: docnums follow the order files
-        # were indexed in, which differs between machines and after re-indexing.
-        ids = np.array(column_values(reader, "id", self._n), dtype=str)
-        order = np.lexsort((ids, -self.dates))
+        # Same-day ties go by content hash, not docnum or id: docnums follow the order
+        # files were indexed in and ids derive from paths, both differ between machines.
+        hashes = np.array(column_values(reader, "hash", self._n), dtype=str)
+        order = np.lexsort((np.arange(self._n), hashes, -self.dates))
         self.newest_first = order[self.live[order]]
         self.all_facets: dict[str, list[tuple[str, int]]] | None = None
 

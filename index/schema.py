@@ -42,7 +42,8 @@ def build_schema() -> Schema:
         sortdate=NUMERIC(int, bits=32, signed=False, sortable=True, default=0),
         entity=KEYWORD(stored=True, commas=True, scorable=True, lowercase=True, sortable=True),
         story=ID(stored=True, sortable=True),
-        hash=ID(stored=True),
+        # sortable: a location-independent tie-break for same-day articles (facets.py)
+        hash=ID(stored=True, sortable=True),
         url=STORED(),
         article=STORED(),
     )
