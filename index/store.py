@@ -764,6 +764,7 @@ class StoredArticles(Sequence[Article]):
         self._s = searcher
         self._live: list[int] | None = None  # listed only when the whole corpus is read
         self._columns: dict[str, ColumnView] = {}
+        self._near: dict[tuple[int, int], list[str]] = {}
 
     @property
     def _docnums(self) -> list[int]:
@@ -830,7 +831,17 @@ class StoredArticles(Sequence[Article]):
         index about every distinct word of an article is what made Whoosh's
         ``more_like`` slow), keeping ``KEY_TERMS``.
         """
+        n = self._docnum(article.id)
+        if n is None:
+            return []
+        key = (n, k)
+        if key not in self._near:  # the corpus pass may ask twice (regroup, then attach)
+            self._near[key] = self._more_like(article, n, k)
+        return self._near[key]
+
+    def _more_like(self, article: Article, n: int, k: int) -> list[str]:
         from collections import Counter
+        from math import log
 
         from whoosh import query as Q
 
@@ -839,9 +850,6 @@ class StoredArticles(Sequence[Article]):
         from .lexical import rarity
         from .ranking import top
 
-        n = self._docnum(article.id)
-        if n is None:
-            return []
         tf: Counter[str] = Counter()
         rare: dict[str, float] = {}
         text = f"{article.title}\n{article.body}"
@@ -852,14 +860,15 @@ class StoredArticles(Sequence[Article]):
                     rare[stem] = rarity(text[a:b].lower())
         best = sorted(tf, key=lambda s: tf[s] * rare[s], reverse=True)[:KEY_CANDIDATES]
         reader = self._s.reader()
+        total = self._s.doc_count_all()
         # words in more than a few percent of the corpus name a topic, not an event,
         # and reading their long posting lists is most of the cost at 100k articles
-        common = max(KEY_MIN_DF, self._s.doc_count_all() // KEY_MAX_SHARE)
-        weighted = [
-            (tf[s] * self._s.idf("body", s), s)
-            for s in best
-            if ("body", s) in reader and self._s.doc_frequency("body", s) <= common
-        ]
+        common = max(KEY_MIN_DF, total // KEY_MAX_SHARE)
+        weighted = []
+        for s in best:
+            df = reader.doc_frequency("body", s)  # one lookup per segment, 0 if absent
+            if 0 < df <= common:
+                weighted.append((tf[s] * (log(total / (df + 1)) + 1), s))  # Whoosh's idf
         terms = [s for _, s in sorted(weighted, reverse=True)[:KEY_TERMS]]
         if not terms:
             return []
