@@ -15,13 +15,17 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+def leaves(reader: Any) -> list[tuple[Any, int]]:
+    """(segment reader, first docnum) for each segment; a one-segment reader is its own."""
+    return reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+
+
 class ColumnView:
     def __init__(self, reader: Any, name: str, default: Any = b"") -> None:
         self.default = default
         self._offsets: list[int] = []
         self._columns: list[Any] = []
-        leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-        for leaf, offset in leaves:
+        for leaf, offset in leaves(reader):
             self._offsets.append(offset)
             self._columns.append(
                 leaf.column_reader(name, translate=False) if leaf.has_column(name) else None
@@ -39,8 +43,7 @@ class ColumnView:
     def values(self, reader: Any) -> list[Any]:
         """Every docnum's value in order (deleted documents included)."""
         out: list[Any] = []
-        leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-        for (leaf, _), col in zip(leaves, self._columns, strict=True):
+        for (leaf, _), col in zip(leaves(reader), self._columns, strict=True):
             out.extend(list(col) if col is not None else [self.default] * leaf.doc_count_all())
         return out
 
@@ -54,8 +57,7 @@ def per_segment(reader: Any, name: str, compute: Callable[[Any], T | None]) -> l
     id and ``name``: segments never change (deletions only hide docnums), so after a
     commit only new segments are computed.  None if ``compute`` gives None for one."""
     out: list[T] = []
-    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-    for leaf, _offset in leaves:
+    for leaf, _offset in leaves(reader):
         segment = leaf.segment() if hasattr(leaf, "segment") else None
         key = (segment.segment_id(), name) if segment is not None else None
         with _PER_SEGMENT_LOCK:

@@ -23,20 +23,21 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
+from .columns import leaves
+
 Mask = np.ndarray  # bool, one entry per docnum (deleted documents included)
 
 
 def matching_docs(searcher: Any, q: Q.Query) -> Mask:
     """Mask of the live documents matching ``q``."""
     reader = searcher.reader()
-    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-    n = reader.doc_count_all()
-    return _eval(searcher, leaves, n, q) & live_mask(leaves, n)
+    return _eval(searcher, leaves(reader), reader.doc_count_all(), q) & live_mask(reader)
 
 
-def live_mask(leaves: list[tuple[Any, int]], n: int) -> Mask:
-    live = np.ones(n, dtype=bool)
-    for leaf, offset in leaves:
+def live_mask(reader: Any) -> Mask:
+    """Mask of the documents not deleted."""
+    live = np.ones(reader.doc_count_all(), dtype=bool)
+    for leaf, offset in leaves(reader):
         if leaf.has_deletions():
             dead = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
             live[offset + dead] = False

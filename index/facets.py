@@ -98,8 +98,7 @@ class _Columns:
         self._n = reader.doc_count_all()
         dates = column_values(reader, "sortdate", self._n, numeric=True)
         self.dates = np.array(dates, dtype=np.int64)
-        leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-        self.live = live_mask(leaves, self._n)
+        self.live = live_mask(reader)
         # live docnums, newest first (undated last): the empty query and date sorting.
         # Same-day ties go by content hash, not docnum or id: docnums follow the order
         # files were indexed in and ids derive from paths, both differ between machines.

@@ -20,7 +20,7 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from .columns import per_segment
+from .columns import leaves, per_segment
 from .docsets import postings
 
 B = 0.75
@@ -39,7 +39,6 @@ def top(searcher: Any, q: Q.Query, matched: np.ndarray | None, limit: int):
     if not _collect(searcher, q, 1.0, terms) or not terms:
         return None
     reader = searcher.reader()
-    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
     n = reader.doc_count_all()
     scores = np.zeros(n, dtype=np.float64)
     for field, text, boost in terms:
@@ -47,7 +46,7 @@ def top(searcher: Any, q: Q.Query, matched: np.ndarray | None, limit: int):
         avg = searcher.avg_field_length(field) or 1.0
         lengths = field_lengths(reader, field)
         num = idf * (K1 + 1) * boost
-        for leaf, offset in leaves:
+        for leaf, offset in leaves(reader):
             ids, weights = postings(leaf, field, text)
             if not len(ids):
                 continue

@@ -872,8 +872,7 @@ class StoredArticles(Sequence[Article]):
         terms = [s for _, s in sorted(weighted, reverse=True)[:KEY_TERMS]]
         if not terms:
             return []
-        leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-        live = live_mask(leaves, reader.doc_count_all())
+        live = live_mask(reader)
         live[n] = False
         ranked = top(self._s, Q.Or([Q.Term("body", t) for t in terms]), live, k) or []
         ids = self._column("id")
