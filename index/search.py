@@ -283,6 +283,13 @@ def filter_query(searcher: Any, filters: Mapping[str, str] | None) -> Q.Query | 
 # --------------------------------------------------------------------- search
 
 
+def _prepare(searcher: Any, qstring: str) -> tuple[Q.Query | None, str, list[str], Q.Query | None]:
+    """(query as typed, how it was read, notes, the query searched: stemming-aware
+    expansions added) for a query string; the Nones mean "no query"."""
+    typed, parsed, notes = parse(searcher, qstring)
+    return typed, parsed, notes, expand_unstemmed(searcher, typed) if typed is not None else None
+
+
 def run_search(
     searcher: Any,
     qstring: str,
@@ -295,8 +302,7 @@ def run_search(
 ) -> SearchResults:
     started = time.perf_counter()
     qstring = qstring or ""
-    typed, parsed, notes = parse(searcher, qstring)
-    q = expand_unstemmed(searcher, typed) if typed is not None else None
+    typed, parsed, notes, q = _prepare(searcher, qstring)
     limit = max(1, int(limit or 20))
     filt = filter_query(searcher, filters)
     terms = _highlight_terms(searcher, q) if q is not None else {}
@@ -348,8 +354,7 @@ def run_facets(
     """The facet counts ``run_search(..., facets=True)`` would give, on their own: the
     app paints the hits first and the sidebar a moment later.  The query's postings
     are cached by then, so this costs little more than the counting."""
-    typed, _parsed, _notes = parse(searcher, qstring or "")
-    q = expand_unstemmed(searcher, typed) if typed is not None else None
+    q = _prepare(searcher, qstring or "")[3]
     matched = _matched_docs(searcher, q, filter_query(searcher, filters))
     return count_facets(searcher.reader(), matched)
 
@@ -640,10 +645,10 @@ def _suggest(
             return None
         # counted like any query (fuzzy edits capped, our expansions, match masks):
         # Whoosh's own search of "word~9" builds an automaton for seconds or minutes
-        typed, _, _ = parse(searcher, corrected)
-        if typed is None:
+        q = _prepare(searcher, corrected)[3]
+        if q is None:
             return None
-        better = _matched_docs(searcher, expand_unstemmed(searcher, typed), filt)
+        better = _matched_docs(searcher, q, filt)
     except Exception:  # noqa: BLE001 - a suggestion is optional
         return None
     return corrected if better is not None and int(np.count_nonzero(better)) > total else None
