@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -111,12 +111,9 @@ def index_chunk(gdir: str, schema: Any, jobs: list[Job]) -> tuple[Any, str | Non
     ``schema`` is passed in rather than read from the index: the parent's commits
     replace the TOC file while workers run.
     """
-    tmp = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    ix = whoosh_index.create_in(str(tmp), schema)
-    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
     outcomes: list[Outcome] = []
-    try:
+
+    def fill(writer: SegmentWriter) -> None:
         for path, known_hash, old in jobs:
             if _orphaned():
                 raise SystemExit(1)
@@ -126,17 +123,33 @@ def index_chunk(gdir: str, schema: Any, jobs: list[Job]) -> tuple[Any, str | Non
             outcomes.append(outcome)
             if _progress_queue is not None:
                 _progress_queue.put(path)
+
+    segment, tmp = _write_segment(gdir, schema, fill)
+    return segment, tmp, outcomes
+
+
+def _write_segment(
+    gdir: str, schema: Any, fill: Callable[[SegmentWriter], None]
+) -> tuple[Any, str | None]:
+    """One new segment, filled by ``fill``, in a temp dir inside the generation:
+    (segment, temp dir), or (None, None) when nothing was added.  On any error the
+    half-written segment is removed."""
+    tmp = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    writer = SegmentWriter(whoosh_index.create_in(str(tmp), schema), _lk=False, limitmb=WRITER_MB)
+    try:
+        fill(writer)
         if not writer._added:
             writer.cancel()
             shutil.rmtree(tmp, ignore_errors=True)
-            return None, None, outcomes
+            return None, None
         segment = writer._finalize_segment()
         writer._finish()
     except BaseException:
         writer.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return segment, str(tmp), outcomes
+    return segment, str(tmp)
 
 
 def restyle(blob: bytes, entities: list[str], fields: dict[str, Any]) -> dict[str, Any]:
@@ -153,23 +166,16 @@ def restyle(blob: bytes, entities: list[str], fields: dict[str, Any]) -> dict[st
 
 def reindex_chunk(
     gdir: str, schema: Any, items: list[tuple[bytes, list[str], dict]]
-) -> tuple[Any, str]:
+) -> tuple[Any, str | None]:
     """Worker: write stored articles with new field values into one new segment."""
-    tmp = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    writer = SegmentWriter(whoosh_index.create_in(str(tmp), schema), _lk=False, limitmb=WRITER_MB)
-    try:
+
+    def fill(writer: SegmentWriter) -> None:
         for blob, entities, fields in items:
             if _orphaned():
                 raise SystemExit(1)
             writer.add_document(**restyle(blob, entities, fields))
-        segment = writer._finalize_segment()
-        writer._finish()
-    except BaseException:
-        writer.cancel()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return segment, str(tmp)
+
+    return _write_segment(gdir, schema, fill)
 
 
 def adopt_segment(ix: Any, segment: Any, tmp: str, deletes: list[str]) -> None:

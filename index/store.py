@@ -689,7 +689,8 @@ class _Updater:
                 for future in done:
                     ids = running.pop(future)
                     segment, tmp = future.result()
-                    adopt_segment(self.ix, segment, tmp, ids)
+                    if segment is not None:  # None: none of these documents was left
+                        adopt_segment(self.ix, segment, tmp, ids)
 
 
 class _Batch:
