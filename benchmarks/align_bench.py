@@ -40,7 +40,6 @@ from index.align import (  # noqa: E402
     AlignedPair,
     Comparison,
     WordDiff,
-    build_rows,
     compare,
 )
 from index.align_score import score_gold  # noqa: E402
@@ -59,18 +58,7 @@ def _baseline(a: Article, b: Article, match) -> Comparison:
         best = max(((match(x.text, y.text), j) for j, y in enumerate(sb)), default=(0.0, -1))
         if best[0] > 0:
             pairs.append(AlignedPair(i, best[1], SAME_FACT, best[0], WordDiff((), ())))
-    aligned_a = {p.a_idx for p in pairs}
-    aligned_b = {p.b_idx for p in pairs}
-    return Comparison(
-        a,
-        b,
-        sa,
-        sb,
-        pairs,
-        build_rows(len(sa), len(sb), pairs),
-        [i for i in range(len(sa)) if i not in aligned_a],
-        [j for j in range(len(sb)) if j not in aligned_b],
-    )
+    return Comparison.from_pairs(a, b, sa, sb, pairs)
 
 
 def exact_match(a: Article, b: Article) -> Comparison:
@@ -83,22 +71,7 @@ def exact_match(a: Article, b: Article) -> Comparison:
         for i, x in enumerate(sa)
         if norm(x.text) in where
     ]
-    return _comparison(a, b, sa, sb, pairs)
-
-
-def _comparison(a: Article, b: Article, sa, sb, pairs) -> Comparison:
-    """A baseline's pairs as a Comparison (rows, and what each side has alone)."""
-    aligned_a, aligned_b = {p.a_idx for p in pairs}, {p.b_idx for p in pairs}
-    return Comparison(
-        a,
-        b,
-        sa,
-        sb,
-        pairs,
-        build_rows(len(sa), len(sb), pairs),
-        [i for i in range(len(sa)) if i not in aligned_a],
-        [j for j in range(len(sb)) if j not in aligned_b],
-    )
+    return Comparison.from_pairs(a, b, sa, sb, pairs)
 
 
 def jaccard_match(a: Article, b: Article) -> Comparison:
@@ -229,7 +202,7 @@ def _from_matrix(a: Article, b: Article, sim, base: Comparison | None = None) ->
         for (i, j), v in sorted(scores.items())
         if v >= floor and (v >= best_a[i] or v >= best_b[j])
     ]
-    return _comparison(a, b, sa, sb, pairs)
+    return Comparison.from_pairs(a, b, sa, sb, pairs)
 
 
 def long_pair(words: int = 2000) -> tuple[Article, Article]:

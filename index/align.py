@@ -29,6 +29,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .lexical import (
     MONTHS,
@@ -131,6 +132,30 @@ class Comparison:
     marks_b: list[tuple[Span, ...]] = field(default_factory=list)
     entity_source: str = "names"  # "entities" when the recogniser found mentions
 
+    @classmethod
+    def from_pairs(
+        cls,
+        a: Article,
+        b: Article,
+        sentences_a: list[Sentence],
+        sentences_b: list[Sentence],
+        pairs: list[AlignedPair],
+        **extra: Any,
+    ) -> Comparison:
+        """A comparison whose rows and unpaired sentences follow from its ``pairs``."""
+        paired_a, paired_b = {p.a_idx for p in pairs}, {p.b_idx for p in pairs}
+        return cls(
+            a=a,
+            b=b,
+            sentences_a=sentences_a,
+            sentences_b=sentences_b,
+            pairs=pairs,
+            rows=build_rows(len(sentences_a), len(sentences_b), pairs),
+            only_a=[i for i in range(len(sentences_a)) if i not in paired_a],
+            only_b=[j for j in range(len(sentences_b)) if j not in paired_b],
+            **extra,
+        )
+
     @property
     def shared(self) -> int:
         """Facts both report: groups of sentences linked by alignment."""
@@ -156,15 +181,12 @@ class Comparison:
             ),
             key=lambda p: (p.a_idx, p.b_idx),
         )
-        return Comparison(
-            a=self.b,
-            b=self.a,
-            sentences_a=self.sentences_b,
-            sentences_b=self.sentences_a,
-            pairs=pairs,
-            rows=build_rows(len(self.sentences_b), len(self.sentences_a), pairs),
-            only_a=list(self.only_b),
-            only_b=list(self.only_a),
+        return Comparison.from_pairs(
+            self.b,
+            self.a,
+            self.sentences_b,
+            self.sentences_a,
+            pairs,
             entities_a_only=list(self.entities_b_only),
             entities_b_only=list(self.entities_a_only),
             entities_both=list(self.entities_both),
@@ -525,23 +547,17 @@ def compare(
         diff = word_diff(side_a.sentences[i].text, side_b.sentences[j].text)
         pairs.append(AlignedPair(i, j, kind, round(s, 4), diff, terms))
     na, nb = len(side_a.sentences), len(side_b.sentences)
-    aligned_a = {p.a_idx for p in pairs}
-    aligned_b = {p.b_idx for p in pairs}
-    only_a = [i for i in range(na) if i not in aligned_a]
-    only_b = [j for j in range(nb) if j not in aligned_b]
-    sim = (len(aligned_a) + len(aligned_b)) / (na + nb) if na + nb else 0.0
+    paired = len({p.a_idx for p in pairs}) + len({p.b_idx for p in pairs})
+    sim = paired / (na + nb) if na + nb else 0.0
     ents_a, ents_b, source = side_a.names, side_b.names, "entities"
     if not ents_a and not ents_b:
         ents_a, ents_b, source = _cheap_names(side_a, names), _cheap_names(side_b, names), "names"
-    return Comparison(
-        a=a,
-        b=b,
-        sentences_a=side_a.sentences,
-        sentences_b=side_b.sentences,
-        pairs=pairs,
-        rows=build_rows(na, nb, pairs),
-        only_a=only_a,
-        only_b=only_b,
+    return Comparison.from_pairs(
+        a,
+        b,
+        side_a.sentences,
+        side_b.sentences,
+        pairs,
         entities_a_only=sorted(ents_a - ents_b),
         entities_b_only=sorted(ents_b - ents_a),
         entities_both=sorted(ents_a & ents_b),
