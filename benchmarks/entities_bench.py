@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +28,7 @@ SHARED = ROOT.parent / "shared"
 
 from index.entities import EntityIndex, find_mentions, set_backend  # noqa: E402
 from index.entities.backend import article_entities  # noqa: E402
-from index.entities.evaluate import Predicted, format_report, load_gold, score  # noqa: E402
+from index.entities.evaluate import format_report, load_gold, predictions, score  # noqa: E402
 from index.model import Article, Mention, Skipped  # noqa: E402
 from index.pipeline import load_file  # noqa: E402
 
@@ -85,19 +84,6 @@ def load_speed_corpus() -> list[Article]:
         if not isinstance(result, Skipped):
             out.extend(result)
     return out
-
-
-def predictions(articles, mentions_of):
-    preds = {}
-    for a in articles:
-        forms, types = defaultdict(set), {}
-        for m in mentions_of(a):
-            forms[m.entity_id].add(m.text)
-            types[m.entity_id] = m.type
-        preds[os.path.basename(a.path)] = [
-            Predicted(i, types[i], frozenset(f)) for i, f in forms.items()
-        ]
-    return preds
 
 
 def words_per_second(articles, fn, repeat: int) -> float:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import glob
 import json
 import os
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 from index.entities import EntityIndex, find_mentions, set_backend
-from index.entities.evaluate import Predicted, format_report, load_gold, score
+from index.entities.evaluate import format_report, load_gold, predictions, score
 from index.model import Article
 from index.pipeline import load_file
 
@@ -49,21 +48,8 @@ def seeds() -> list[Article]:
     return out
 
 
-def _predictions(articles, mentions_of) -> dict[str, list[Predicted]]:
-    preds = {}
-    for a in articles:
-        forms, types = defaultdict(set), {}
-        for m in mentions_of(a):
-            forms[m.entity_id].add(m.text)
-            types[m.entity_id] = m.type
-        preds[os.path.basename(a.path)] = [
-            Predicted(i, types[i], frozenset(f)) for i, f in forms.items()
-        ]
-    return preds
-
-
 def test_per_article_entities_match_the_gold(seeds):
-    report = score(_predictions(seeds, find_mentions), load_gold(GOLD))
+    report = score(predictions(seeds, find_mentions), load_gold(GOLD))
     print(format_report(report, "find_mentions (per article) vs gold"))
     assert report.overall.f1 >= 0.90
     assert report.overall.precision >= 0.90 and report.overall.recall >= 0.90
@@ -75,7 +61,7 @@ def test_per_article_entities_match_the_gold(seeds):
 def test_corpus_ids_keep_gold_entities_whole_and_apart(seeds):
     index = EntityIndex.build(seeds)
     gold = load_gold(GOLD)
-    report = score(_predictions(seeds, index.mentions), gold)
+    report = score(predictions(seeds, index.mentions), gold)
     print(format_report(report, "EntityIndex (corpus) vs gold"))
     assert report.overall.f1 >= 0.90
     assert report.shared_ids == {}, "one id stands for two gold entities"

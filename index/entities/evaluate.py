@@ -12,6 +12,7 @@ whether any id swallowed two gold entities.
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +43,20 @@ class Predicted:
     id: str
     type: str
     forms: frozenset[str]
+
+
+def predictions(articles, mentions_of) -> dict[str, list[Predicted]]:
+    """file name -> the entities ``mentions_of(article)`` finds, as scored here."""
+    preds = {}
+    for a in articles:
+        forms, types = defaultdict(set), {}
+        for m in mentions_of(a):
+            forms[m.entity_id].add(m.text)
+            types[m.entity_id] = m.type
+        preds[os.path.basename(a.path)] = [
+            Predicted(i, types[i], frozenset(f)) for i, f in forms.items()
+        ]
+    return preds
 
 
 @dataclass
