@@ -7,42 +7,18 @@ Uses the private tmux server of tests/test_tmux_e2e.py.
 
 from __future__ import annotations
 
-import os
-import shlex
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 from hostile import make_hostile_corpus
-from test_tmux_e2e import READER, Tmux
+from test_tmux_e2e import READER, Tmux, reader_command, reader_env
 from test_tmux_e2e import tmux as tmux  # the fixture (a private tmux server)
 
 pytestmark = pytest.mark.tmux
 
 ESC_SYMBOL = "\u241b"  # ␛, what the app shows for ESC
-
-
-def reader_env(tmp: Path) -> dict[str, str]:
-    env = {
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "HOME": str(tmp / "home"),
-        "XDG_CONFIG_HOME": str(tmp / "config"),
-        "XDG_CACHE_HOME": str(tmp / "cache"),
-        "READER_CACHE_DIR": str(tmp / "cache" / "reader"),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-    }
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    return env
-
-
-def command_line(tmp: Path, corpus: Path, index: Path) -> str:
-    line = "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in reader_env(tmp).items())
-    args = [str(READER), str(corpus), "--index", str(index)]
-    return line + " " + " ".join(shlex.quote(a) for a in args)
 
 
 def pane_title(tmux: Tmux) -> str:
@@ -80,7 +56,7 @@ def test_escape_sequences_in_an_article_never_reach_the_terminal(tmux: Tmux, tmp
         timeout=180,
     )
     assert built.returncode == 0, built.stderr[-2000:]
-    tmux.start(command_line(tmp_path, corpus, index), width=140, height=40)
+    tmux.start(reader_command(tmp_path, corpus, "--index", index), width=140, height=40)
     tmux.wait_for(
         lambda s: (
             "Newest articles" in s and not any(w in s for w in ("Indexing", "Scanning", "Saving"))

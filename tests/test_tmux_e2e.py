@@ -85,6 +85,30 @@ class Tmux:
         self.run("kill-server", check=False)
 
 
+def reader_env(tmp: Path) -> dict[str, str]:
+    """A minimal environment with every reader directory (config, cache) under ``tmp``."""
+    env = {
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "HOME": str(tmp / "home"),
+        "XDG_CONFIG_HOME": str(tmp / "config"),
+        "XDG_CACHE_HOME": str(tmp / "cache"),
+        "READER_CACHE_DIR": str(tmp / "cache" / "reader"),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PAGER": "cat",
+    }
+    if os.environ.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return env
+
+
+def reader_command(tmp: Path, *args: str | Path) -> str:
+    """The shell line that runs the installed reader with ``args`` in that environment."""
+    line = "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in reader_env(tmp).items())
+    return line + " " + " ".join(shlex.quote(str(a)) for a in (READER, *args))
+
+
 @pytest.fixture
 def tmux(tmp_path: Path):
     if shutil.which("tmux") is None:
@@ -103,22 +127,7 @@ def tmux(tmp_path: Path):
 def test_search_read_and_compare_in_a_real_terminal(tmux: Tmux, tmp_path: Path):
     corpus = tmp_path / "seeds"
     shutil.copytree(SEEDS, corpus)
-    env = {
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "HOME": str(tmp_path / "home"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "READER_CACHE_DIR": str(tmp_path / "cache" / "reader"),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PAGER": "cat",
-    }
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    command = "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    command += f" {shlex.quote(str(READER))} {shlex.quote(str(corpus))}"
-    tmux.start(command)
+    tmux.start(reader_command(tmp_path, corpus))
 
     # The first frame, then the index built in the background lists the newest articles.
     tmux.wait_for(
