@@ -116,6 +116,7 @@ class SearchScreen(Screen[None]):
         self._footer_state = (False, False)
         self._debounce: Timer | None = None
         self._page = MIN_PAGE
+        self._summary_fits = False  # the summary on screen is one line
 
     @property
     def reader(self) -> ReaderApp:
@@ -293,7 +294,6 @@ class SearchScreen(Screen[None]):
         self._show_status()
 
     def _show_status(self) -> None:
-        summary = self.query_one("#summary", Static)
         suggestion = self.query_one("#suggestion", Suggestion)
         hint = self.query_one("#hint", Static)
         empty = self.query_one("#empty", Static)
@@ -303,13 +303,15 @@ class SearchScreen(Screen[None]):
         empty.display = False
         hint.display = False
         if self.reader.library is None:
-            summary.update(Text(self.reader.library_error or "Opening the index…", style="italic"))
+            self._update_summary(
+                Text(self.reader.library_error or "Opening the index…", style="italic")
+            )
             return
         if results is None or request is None:
-            summary.update(Text("Searching…", style="italic"))
+            self._update_summary(Text("Searching…", style="italic"))
             return
         if not request.query:
-            summary.update(self._summary_line("Newest articles", results))
+            self._update_summary(self._summary_line("Newest articles", results))
             outlets = results.facets.get("outlet") or []
             hint.update(hint_text(outlets[0][0] if outlets else None))
             hint.display = True
@@ -317,7 +319,7 @@ class SearchScreen(Screen[None]):
                 empty.update(self._empty_corpus_text())
                 empty.display = True
             return
-        summary.update(self._summary_line(None, results))
+        self._update_summary(self._summary_line(None, results))
         if results.suggestion:
             line = Text("Did you mean: ", end="")
             line.append_text(safe_text(results.suggestion, style="bold underline"))
@@ -327,6 +329,14 @@ class SearchScreen(Screen[None]):
         if not results.hits:
             empty.update(self._no_results_text(request, results))
             empty.display = True
+
+    def _update_summary(self, text: Text) -> None:
+        """A one-line summary replacing a one-line summary keeps its size: repaint it
+        without the layout pass (which redraws the whole screen) on every search."""
+        summary = self.query_one("#summary", Static)
+        fits = "\n" not in text.plain and text.cell_len <= summary.content_size.width
+        summary.update(text, layout=not (fits and self._summary_fits))
+        self._summary_fits = fits
 
     def _summary_line(self, label: str | None, results: SearchResults) -> Text:
         if label is None:

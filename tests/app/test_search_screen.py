@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
+from textual.geometry import Region
 
 from reader.screens.search import SearchScreen
 from reader.widgets.facets import FacetPanel
@@ -203,3 +204,57 @@ async def test_narrow_terminal_asks_for_no_facets(harness):
         await harness.search(pilot, "glacier")
         assert _rows(app)[0] == "Glacier bridge opens to walkers"
         assert posted == []  # the sidebar is hidden: nothing is counted for it
+
+
+async def test_summary_grows_for_a_query_note_and_shrinks_back(harness):
+    """A one-line summary is repainted without a layout pass; a note on the query
+    (unbalanced quote) needs a second line, which must still appear, and go again."""
+    app = harness.make([small_corpus(harness.root)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await harness.ready(pilot)
+        summary = app.screen.query_one("#summary")
+        await harness.search(pilot, "glacier")
+        assert summary.region.height == 1
+        await pilot.press(*["backspace"] * len("glacier"))
+        await harness.search(pilot, '"glacier bridge')
+        assert app.screen.results.message
+        assert summary.region.height == 2
+        assert app.screen.results.message[:20] in str(summary.render())
+        await pilot.press(*["backspace"] * len('"glacier bridge'))
+        await harness.search(pilot, "bakery")
+        assert summary.region.height == 1
+        assert "1 result" in str(summary.render())
+        # the results list below moved up with it: its first row is right under the summary
+        assert app.screen.query_one(ResultList).region.y <= summary.region.bottom + 1
+
+
+async def test_moving_to_the_last_hit_scrolls_it_into_view(harness):
+    """The list's height changes with every page of hits (no layout pass is asked for
+    it): jumping to the end still loads the hits and scrolls the cursor into view."""
+    corpus = harness.root / "many"
+    for i in range(30):
+        _write(
+            corpus,
+            f"h{i:02}.json",
+            f'{{"title": "Harbor report number {i}", "outlet": "Coast Post", '
+            f'"date": "2024-03-{i % 28 + 1:02}", "text": "The harbor crane {i} was inspected."}}',
+        )
+    app = harness.make([corpus])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await harness.ready(pilot)
+        await harness.search(pilot, "harbor")
+        results = app.screen.query_one(ResultList)
+        first_page = len(results.hits)
+        assert app.screen.results.total == 30 and first_page < 30
+        await pilot.press("down")
+        for _ in range(6):  # each jump to the end loads the next page
+            await pilot.press("G")
+            await harness.ready(pilot)
+        await pilot.press("G")
+        await pilot.pause()
+        assert len(results.hits) == 30
+        assert results.highlighted == len(results.hits) - 1
+        assert results.scroll_y > 0
+        region = Region(0, 0, results.size.width, results.size.height)
+        shown = "".join(seg.text for strip in results.render_lines(region) for seg in strip)
+        assert results.hits[-1].title in shown
