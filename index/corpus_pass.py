@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from .dates import resolve_corpus_dates
+from .dates import fill_missing_dates
 from .model import Article
 from .stories import group_stories
 
@@ -114,10 +114,8 @@ def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str
         for article_id in story.article_ids:
             values[article_id] = {"story": story.id}
     related = {aid: story.article_ids for story in stories for aid in story.article_ids}
-    for article_id, when in resolve_corpus_dates(group, related).items():
-        article = _get(articles, article_id)
-        if article is not None and not article.date:
-            values.setdefault(article_id, {})["date"] = when
+    for article_id, when in fill_missing_dates(group, related).items():
+        values.setdefault(article_id, {})["date"] = when
     if len(group) <= ENTITY_PASS_MAX:
         stored = articles.entities_of if hasattr(articles, "entities_of") else None
         for article_id, names in corpus_entity_names(group, stored).items():

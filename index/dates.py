@@ -319,19 +319,42 @@ def resolve_corpus_dates(
     clues allow it.  Articles with neither stay out of the result.
     """
     dates = {a.id: a.date for a in articles if a.date}
-    needy = []
+    dates.update(fill_missing_dates(articles, related))
+    return dates
+
+
+def fill_missing_dates(
+    articles: Sequence[Article], related: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, str]:
+    """Only the dates ``resolve_corpus_dates`` fills in (article id -> ISO date).
+
+    Reads the corpus once.  When every weekday-only article has its ``related`` ids,
+    only those dated articles are loaded and compared (``articles.get`` when the
+    sequence is lazy), so a 100k-article corpus is never held in memory.
+    """
+    own: dict[str, str] = {}
+    needy: list[tuple[Article, int]] = []
+    total = 0
     for a in articles:
-        if a.id in dates:
-            continue
-        wd = lead_weekday(_body(a))
-        if wd is not None:
-            needy.append((a, wd))
+        total += 1
+        if a.date:
+            own[a.id] = a.date
+        else:
+            wd = lead_weekday(_body(a))
+            if wd is not None:
+                needy.append((a, wd))
     if not needy:
-        return dates
-    dated = [a for a in articles if a.id in dates and _iso(dates[a.id])]
+        return {}
+    if related is not None and all(related.get(a.id) for a, _ in needy):
+        wanted = dict.fromkeys(
+            r for a, _ in needy for r in related[a.id] if r in own and _iso(own[r])
+        )
+        dated = _load(articles, wanted)
+    else:
+        dated = [a for a in articles if a.id in own and _iso(own[a.id])]
     terms = [_terms(a) for a in dated]
     df: Counter[str] = Counter(t for ts in terms for t in ts)
-    max_df = max(50, len(articles) // 20)  # terms in many articles say nothing about the story
+    max_df = max(50, total // 20)  # terms in many articles say nothing about the story
     postings: dict[str, list[int]] = defaultdict(list)
     for i, ts in enumerate(terms):
         for t in ts:
@@ -339,14 +362,15 @@ def resolve_corpus_dates(
                 postings[t].append(i)
     by_id = {a.id: i for i, a in enumerate(dated)}
     norms = [math.sqrt(sum(_weight(t) ** 2 for t in ts)) or 1.0 for ts in terms]
+    filled: dict[str, str] = {}
     for a, wd in needy:
-        own = _terms(a)
-        own_norm = math.sqrt(sum(_weight(t) ** 2 for t in own)) or 1.0
+        own_terms = _terms(a)
+        own_norm = math.sqrt(sum(_weight(t) ** 2 for t in own_terms)) or 1.0
         allowed = None
         if related and related.get(a.id):
             allowed = {by_id[r] for r in related[a.id] if r in by_id}
         scores: Counter[int] = Counter()
-        for t in own:
+        for t in own_terms:
             for i in postings.get(t, ()):
                 if allowed is None or i in allowed:
                     scores[i] += _weight(t) ** 2
@@ -357,11 +381,22 @@ def resolve_corpus_dates(
             sim = scores[i] / (norms[i] * own_norm)
             if allowed is None and sim < MIN_SIMILARITY:
                 break
-            day = nearest_weekday(_iso(dates[dated[i].id]), wd)
+            day = nearest_weekday(_iso(own[dated[i].id]), wd)
             if _year_allowed(day.year, bounds):
-                dates[a.id] = day.isoformat()
+                filled[a.id] = day.isoformat()
                 break
-    return dates
+    return filled
+
+
+def _load(articles: Sequence[Article], ids: Mapping[str, None]) -> list[Article]:
+    """The articles with these ids, in that order: looked up when the sequence can
+    (``get``), else picked out in one pass."""
+    getter = getattr(articles, "get", None)
+    if getter is not None:
+        found = [getter(i) for i in ids]
+        return [a for a in found if a is not None]
+    by_id = {a.id: a for a in articles if a.id in ids}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _iso(value: str) -> dt.date | None:

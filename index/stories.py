@@ -27,13 +27,15 @@ Method (``benchmarks/stories_report.py`` shows what it does on real corpora):
 from __future__ import annotations
 
 import heapq
-import math
 import random
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
+
+import numpy as np
 
 from .lexical import STOPWORDS, rarity, stem
 from .model import Article, Story
@@ -132,79 +134,260 @@ def _ordinal(iso: str | None) -> int | None:
         return None
 
 
+# --------------------------------------------------------------------------- profiles
+
+
+class ProfileTable:
+    """The profiles of a corpus in columns: every article's term ids and counts in flat
+    arrays (CSR) rather than two dicts per article, so grouping 100k articles holds
+    ~2 KB per article instead of ~9 KB, and weighting runs in NumPy."""
+
+    def __init__(self, profiles: Iterable[Profile] = ()) -> None:
+        self.vocab: dict[str, int] = {}
+        self.ids: list[str] = []
+        self.titles: list[str] = []
+        self.leads: list[str] = []  # kept only for title-less articles (their label)
+        self.dates: list[int | None] = []
+        self._title = _Rows()
+        self._body = _Rows()
+        for p in profiles:
+            self.add(p)
+
+    def add(self, p: Profile) -> None:
+        self.ids.append(p.id)
+        self.titles.append(p.title)
+        self.leads.append("" if p.title.strip() else p.lead)
+        self.dates.append(p.date)
+        vocab = self.vocab
+        for rows, terms in ((self._title, p.title_terms), (self._body, p.body_terms)):
+            rows.add([vocab.setdefault(t, len(vocab)) for t in terms], terms.values())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def drop_terms(self) -> None:
+        """Free the term counts once they are weighed (ids, titles and dates stay)."""
+        self._title = _Rows()
+        self._body = _Rows()
+
+    def terms(self) -> list[str]:
+        """Term strings by id."""
+        out = [""] * len(self.vocab)
+        for term, i in self.vocab.items():
+            out[i] = term
+        return out
+
+
+class _Rows:
+    """Rows of (term id, count) appended one article at a time (CSR in the making)."""
+
+    def __init__(self) -> None:
+        self.ptr = array("q", [0])
+        self.terms = array("i")
+        self.counts = array("f")  # counts and entity weights: small, exact in float32
+
+    def add(self, term_ids: list[int], counts: Iterable[float]) -> None:
+        self.terms.extend(term_ids)
+        self.counts.extend(counts)
+        self.ptr.append(len(self.terms))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (
+            np.frombuffer(self.ptr, dtype=np.int64),
+            np.frombuffer(self.terms, dtype=np.int32),
+            np.frombuffer(self.counts, dtype=np.float32),
+        )
+
+
+@dataclass
+class _CSR:
+    """One sparse vector per article: ``terms[ptr[i]:ptr[i+1]]`` and their ``weights``."""
+
+    ptr: np.ndarray
+    terms: np.ndarray
+    weights: np.ndarray
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.ptr[i], self.ptr[i + 1]
+        return self.terms[a:b], self.weights[a:b]
+
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.ptr)
+
+
 # --------------------------------------------------------------------------- vectors
 
 
 @dataclass
 class _Vectors:
-    profiles: list[Profile]
-    titles: list[dict[str, float]]  # unit-length TF-IDF of the title
-    bodies: list[dict[str, float]]  # unit-length TF-IDF of the body (+ entities)
-    blocking: list[dict[str, float]]  # strongest shared terms and their joint weight
+    table: ProfileTable
+    titles: _CSR  # unit-length TF-IDF of the title
+    bodies: _CSR  # unit-length TF-IDF of the body (+ entities)
+    blocking: _CSR  # strongest shared terms and their joint weight
+    vocab_size: int
 
 
-def vectorise(profiles: list[Profile]) -> _Vectors:
+def vectorise(profiles: Sequence[Profile] | ProfileTable) -> _Vectors:
     """TF-IDF vectors (title, body) and blocking terms for profiles of one corpus."""
-    n = len(profiles)
-    df: Counter[str] = Counter()
-    for p in profiles:
-        df.update(p.body_terms.keys() | p.title_terms.keys())
-    base = {
-        t: math.log((n + 1) / (d + 0.5)) * (3.0 if t[0] == "=" else rarity(t))
-        for t, d in df.items()
-    }
-    log = math.log
-
-    def weigh(counts: Mapping[str, float]) -> dict[str, float]:
-        vec = {t: (1 + log(c)) * base[t] for t, c in counts.items() if c > 0}
-        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-        if n > TRUNCATE_ABOVE:
-            # Big corpora keep each vector's strongest terms only: the tail carries
-            # little of any cosine and most of the cost of computing it.
-            vec = dict(sorted(vec.items(), key=lambda tw: tw[1], reverse=True)[:VECTOR_TERMS])
-        return {t: w / norm for t, w in vec.items()}
-
-    titles, bodies, blocking = [], [], []
-    for p in profiles:
-        t, b = weigh(p.title_terms), weigh(p.body_terms)
-        titles.append(t)
-        bodies.append(b)
-        joint: dict[str, float] = defaultdict(float)
-        for vec, share in ((t, TITLE_SHARE), (b, 1 - TITLE_SHARE)):
-            for term, w in vec.items():
-                if df[term] > 1:
-                    joint[term] += share * w
-        top = sorted(joint, key=joint.__getitem__, reverse=True)[:TOP_TERMS]
-        blocking.append({term: joint[term] for term in top})
-    return _Vectors(profiles, titles, bodies, blocking)
+    table = profiles if isinstance(profiles, ProfileTable) else ProfileTable(profiles)
+    n, size = len(table), len(table.vocab)
+    tp, tt, tc = table._title.arrays()
+    bp, bt, bc = table._body.arrays()
+    df = _document_frequency(n, size, (tp, tt), (bp, bt))
+    terms = table.terms()
+    factor = np.array([3.0 if t[0] == "=" else rarity(t) for t in terms], dtype=np.float64)
+    base = np.log((n + 1) / (df + 0.5)) * factor
+    keep = VECTOR_TERMS if n > TRUNCATE_ABOVE else None
+    titles = _weigh(tp, tt, tc, base, keep)
+    bodies = _weigh(bp, bt, bc, base, keep)
+    table.drop_terms()  # the raw counts are the biggest part of a profile table
+    blocking = _blocking(titles, bodies, df, size)
+    return _Vectors(table, titles, bodies, blocking, size)
 
 
-def _date_factor(a: int | None, b: int | None, window: int) -> float:
-    if a is None or b is None:
-        return 1.0
-    gap = abs(a - b)
-    if gap <= SAME_DAYS:
-        return 1.0
-    if gap >= window:
-        return 0.0
-    return 1.0 - (gap - SAME_DAYS) / (window - SAME_DAYS)
+def _row_ids(ptr: np.ndarray) -> np.ndarray:
+    return np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
 
 
-def _cos(a: dict[str, float], b: dict[str, float]) -> float:
-    # Key-view intersection runs in C; only the few shared terms are visited in Python.
-    return sum(a[t] * b[t] for t in a.keys() & b.keys())
+def _document_frequency(n: int, size: int, *parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Articles holding each term (in the title or the body), a block of rows at a time."""
+    df = np.zeros(size, dtype=np.int64)
+    step = 20_000
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        keys = []
+        for ptr, terms in parts:
+            rows = _row_ids(ptr[lo : hi + 1] - ptr[lo]) + lo
+            keys.append(rows * size + terms[ptr[lo] : ptr[hi]])
+        unique = np.unique(np.concatenate(keys))
+        df += np.bincount(unique % size, minlength=size)
+    return df
+
+
+def _weigh(
+    ptr: np.ndarray, terms: np.ndarray, counts: np.ndarray, base: np.ndarray, keep: int | None
+) -> _CSR:
+    """Unit-length (1 + log count) x base weights per row; with ``keep``, only each row's
+    strongest terms stay (the tail carries little of any cosine and most of its cost),
+    still divided by the full norm.  Rows are weighed a block at a time: the whole
+    corpus' temporaries would cost ~1 GB at 100k articles."""
+    n = len(ptr) - 1
+    step = 10_000
+    parts = []
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        a, b = ptr[lo], ptr[hi]
+        parts.append(_weigh_rows(ptr[lo : hi + 1] - a, terms[a:b], counts[a:b], base, keep))
+    lengths = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+    new_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_ptr[1:])
+    if not parts:
+        return _CSR(new_ptr, np.zeros(0, np.int32), np.zeros(0, np.float64))
+    return _CSR(
+        new_ptr, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
+    )
+
+
+def _weigh_rows(
+    ptr: np.ndarray, terms: np.ndarray, counts: np.ndarray, base: np.ndarray, keep: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row lengths, terms, weights) of ``_weigh`` for one block of rows."""
+    n = len(ptr) - 1
+    positive = counts > 0
+    rows = _row_ids(ptr)[positive]
+    terms = terms[positive]
+    w = (1 + np.log(counts[positive].astype(np.float64))) * base[terms]
+    norm = np.sqrt(np.bincount(rows, weights=w * w, minlength=n))
+    norm[norm == 0] = 1.0
+    w = w / norm[rows]
+    if keep is not None:
+        order = np.lexsort((-w, rows))  # by row, strongest first (stable: ties keep order)
+        rows, terms, w = rows[order], terms[order], w[order]
+        starts = np.searchsorted(rows, np.arange(n))
+        chosen = np.arange(len(rows)) - starts[rows] < keep
+        rows, terms, w = rows[chosen], terms[chosen], w[chosen]
+    return np.bincount(rows, minlength=n), terms.astype(np.int32), w
+
+
+def _blocking(titles: _CSR, bodies: _CSR, df: np.ndarray, size: int) -> _CSR:
+    """Each article's TOP_TERMS terms by TITLE_SHARE x title + the rest x body weight,
+    among terms another article also has."""
+    rows = np.concatenate([_row_ids(titles.ptr), _row_ids(bodies.ptr)])
+    terms = np.concatenate([titles.terms, bodies.terms]).astype(np.int64)
+    w = np.concatenate([TITLE_SHARE * titles.weights, (1 - TITLE_SHARE) * bodies.weights])
+    shared = df[terms] > 1
+    rows, terms, w = rows[shared], terms[shared], w[shared]
+    keys, inverse = np.unique(rows * size + terms, return_inverse=True)
+    joint = np.bincount(inverse, weights=w, minlength=len(keys))
+    rows, terms = keys // size, keys % size
+    order = np.lexsort((-joint, rows))
+    rows, terms, joint = rows[order], terms[order], joint[order]
+    n = len(titles.ptr) - 1
+    starts = np.searchsorted(rows, np.arange(n))
+    chosen = np.arange(len(rows)) - starts[rows] < TOP_TERMS
+    rows, terms, joint = rows[chosen], terms[chosen], joint[chosen]
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=ptr[1:])
+    return _CSR(ptr, terms.astype(np.int32), joint)
+
+
+def _date_factors(v: _Vectors, i: np.ndarray, j: np.ndarray, window: int) -> np.ndarray:
+    """1 within SAME_DAYS, falling to 0 at ``window``; 1 when either date is unknown."""
+    dates = v.table.dates
+    di = np.array([dates[k] if dates[k] is not None else -1 for k in i.tolist()], np.int64)
+    dj = np.array([dates[k] if dates[k] is not None else -1 for k in j.tolist()], np.int64)
+    gap = np.abs(di - dj).astype(np.float64)
+    factor = np.clip(1.0 - (gap - SAME_DAYS) / (window - SAME_DAYS), 0.0, 1.0)
+    factor[gap <= SAME_DAYS] = 1.0
+    factor[(di < 0) | (dj < 0)] = 1.0
+    return factor
+
+
+def _cosines(vecs: _CSR, i: np.ndarray, j: np.ndarray, size: int) -> np.ndarray:
+    """Dot products of rows ``i[k]`` and ``j[k]``: pairs sharing an ``i`` are scored
+    together against one dense copy of that row."""
+    out = np.zeros(len(i), dtype=np.float64)
+    if not len(i):
+        return out
+    order = np.argsort(i, kind="stable")
+    si, sj = i[order], j[order]
+    dense = np.zeros(size, dtype=np.float64)
+    cuts = np.flatnonzero(np.diff(si)) + 1
+    ptr, terms, weights = vecs.ptr, vecs.terms, vecs.weights
+    for a, b in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(si)].tolist(), strict=True):
+        row_terms, row_w = vecs.row(int(si[a]))
+        if not len(row_terms):
+            continue
+        dense[row_terms] = row_w
+        js = sj[a:b]
+        starts, lengths = ptr[js], ptr[js + 1] - ptr[js]
+        total = int(lengths.sum())
+        if total:
+            flat = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+            prod = dense[terms[flat]] * weights[flat]
+            owner = np.repeat(np.arange(len(js)), lengths)
+            out[order[a:b]] = np.bincount(owner, weights=prod, minlength=len(js))
+        dense[row_terms] = 0.0
+    return out
+
+
+def similarities(
+    v: _Vectors, i: np.ndarray, j: np.ndarray, window: int = WINDOW_DAYS
+) -> np.ndarray:
+    """TITLE_SHARE x title cosine + the rest x body cosine, times the date factor, for
+    each pair ``(i[k], j[k])``; a title-less article is judged on the body alone."""
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    factor = _date_factors(v, i, j, window)
+    body = _cosines(v.bodies, i, j, v.vocab_size)
+    title = _cosines(v.titles, i, j, v.vocab_size)
+    lengths = v.titles.lengths()
+    both = (lengths[i] > 0) & (lengths[j] > 0)
+    mixed = TITLE_SHARE * title + (1 - TITLE_SHARE) * body
+    return factor * np.where(both, mixed, body)
 
 
 def pair_similarity(v: _Vectors, i: int, j: int, window: int = WINDOW_DAYS) -> float:
-    """TITLE_SHARE x title cosine + the rest x body cosine, times the date factor."""
-    factor = _date_factor(v.profiles[i].date, v.profiles[j].date, window)
-    if factor == 0.0:
-        return 0.0
-    title = _cos(v.titles[i], v.titles[j]) if v.titles[i] and v.titles[j] else None
-    body = _cos(v.bodies[i], v.bodies[j])
-    if title is None:  # a title-less article: judge on the body alone
-        return factor * body
-    return factor * (TITLE_SHARE * title + (1 - TITLE_SHARE) * body)
+    return float(similarities(v, np.array([i]), np.array([j]), window)[0])
 
 
 # --------------------------------------------------------------------------- blocking
@@ -213,32 +396,74 @@ def pair_similarity(v: _Vectors, i: int, j: int, window: int = WINDOW_DAYS) -> f
 def candidate_pairs(
     v: _Vectors, *, window: int = WINDOW_DAYS, budget: int | None = None, floor: float = 0.0
 ) -> set[tuple[int, int]]:
-    """Pairs ``(i, j)``, i < j, worth scoring: they share strong terms (each article's
-    TOP_TERMS), are close enough in time, and the dot product of those strong terms
-    reaches ``floor``.  Terms are taken rarest first while they fit in ``budget`` pair
-    visits (PAIR_BUDGET per article), so the work stays linear in the corpus: a term
-    too common to fit names a topic, not an event.  Small corpora get every pair."""
-    n = len(v.profiles)
+    """Pairs ``(i, j)``, i < j, worth scoring (see ``_candidates``)."""
+    i, j = _candidates(v, window=window, budget=budget, floor=floor)
+    return set(zip(i.tolist(), j.tolist(), strict=True))
+
+
+def _candidates(
+    v: _Vectors, *, window: int = WINDOW_DAYS, budget: int | None = None, floor: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (as two arrays, i < j, sorted) worth scoring: they share strong terms (each
+    article's TOP_TERMS), are close enough in time, and the dot product of those strong
+    terms reaches ``floor``.  Terms are taken rarest first while they fit in ``budget``
+    pair visits (PAIR_BUDGET per article), so the work stays linear in the corpus: a
+    term too common to fit names a topic, not an event.  Small corpora get every pair.
+    Scores are summed in arrays, folded every few million visits, so memory stays
+    proportional to the distinct pairs, not the visits."""
+    n = len(v.table)
     if n < MIN_MEASURE:
-        return {(i, j) for i in range(n) for j in range(i + 1, n)}
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, terms in enumerate(v.blocking):
-        for t in terms:
-            postings[t].append(i)
+        pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+        return (
+            np.array([p[0] for p in pairs], dtype=np.int64),
+            np.array([p[1] for p in pairs], dtype=np.int64),
+        )
+    blk = v.blocking
+    rows = _row_ids(blk.ptr)
+    # postings: by term, rows ascending; terms visited by posting length, then by
+    # where they first appear (the order a dict of postings would have)
+    by_term = np.lexsort((np.arange(len(rows)), blk.terms))
+    terms_sorted = blk.terms[by_term]
+    cuts = np.flatnonzero(np.diff(terms_sorted)) + 1
+    starts, ends = np.r_[0, cuts], np.r_[cuts, len(terms_sorted)]
+    visit = np.lexsort((by_term[starts], ends - starts))
     budget = PAIR_BUDGET * n if budget is None else budget
-    dates = [p.date for p in v.profiles]
-    score: dict[tuple[int, int], float] = defaultdict(float)
+    dates = v.table.dates
+    weights = blk.weights
+    keys: array = array("q")
+    scores: array = array("d")
+    folded = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
     spent = 0
-    for term, docs in sorted(postings.items(), key=lambda kv: len(kv[1])):
-        if len(docs) < 2:
+    for t in visit.tolist():
+        a, b = int(starts[t]), int(ends[t])
+        if b - a < 2:
             continue
+        entries = by_term[a:b]
+        docs = rows[entries].tolist()
         visits = _count_in_window(docs, dates, window)
         if spent + visits > budget:
             continue  # too common to afford; a later term may still fit its window
         spent += visits
+        w = dict(zip(docs, weights[entries].tolist(), strict=True))
         for i, j in _pairs_in_window(docs, dates, window):
-            score[(i, j)] += v.blocking[i][term] * v.blocking[j][term]
-    return {pair for pair, s in score.items() if s >= floor}
+            keys.append(i * n + j)
+            scores.append(w[i] * w[j])
+        if len(keys) > 4_000_000:
+            folded = _fold(folded, keys, scores)
+            keys, scores = array("q"), array("d")
+    pair_keys, pair_scores = _fold(folded, keys, scores)
+    chosen = pair_keys[pair_scores >= floor]
+    return chosen // n, chosen % n
+
+
+def _fold(
+    folded: tuple[np.ndarray, np.ndarray], keys: array, scores: array
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the scores of equal pair keys (already folded ones plus new visits)."""
+    all_keys = np.concatenate([folded[0], np.frombuffer(keys, dtype=np.int64)])
+    all_scores = np.concatenate([folded[1], np.frombuffer(scores, dtype=np.float64)])
+    unique, inverse = np.unique(all_keys, return_inverse=True)
+    return unique, np.bincount(inverse, weights=all_scores, minlength=len(unique))
 
 
 def _count_in_window(docs: list[int], dates: list[int | None], window: int) -> int:
@@ -277,15 +502,16 @@ def corpus_threshold(v: _Vectors, rng: random.Random) -> float:
     """Where "more similar than unrelated articles" starts in this corpus: random pairs
     are almost all unrelated (a story rarely holds more than a few percent of a
     corpus), so a high quantile of their similarity, with a margin, marks the start."""
-    n = len(v.profiles)
+    n = len(v.table)
     if n < MIN_MEASURE:
         return DEFAULT_THRESHOLD
-    samples = []
+    left, right = [], []
     for _ in range(min(5000, 10 * n)):
         i, j = rng.randrange(n), rng.randrange(n - 1)
         j += j >= i
-        samples.append(pair_similarity(v, i, j, window=10**6))
-    samples.sort()
+        left.append(i)
+        right.append(j)
+    samples = sorted(similarities(v, np.array(left), np.array(right), window=10**6).tolist())
     q = samples[int(NULL_QUANTILE * (len(samples) - 1))]
     return min(MAX_THRESHOLD, max(MIN_THRESHOLD, q * NULL_MARGIN))
 
@@ -295,14 +521,15 @@ def corpus_threshold(v: _Vectors, rng: random.Random) -> float:
 
 def _average_linkage(
     n: int,
-    edges: dict[tuple[int, int], float],
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     threshold: float,
     dates: Sequence[int | None] = (),
     span: int = WINDOW_DAYS,
-) -> list[list[int]]:
-    """Average linkage over a sparse similarity graph (absent pairs = 0).  A group's
-    dated articles must lie within ``span`` days: undated articles may not bridge
-    two events months apart."""
+) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
+    """Average linkage over a sparse similarity graph ``(i, j, similarity)`` (absent
+    pairs = 0).  A group's dated articles must lie within ``span`` days: undated
+    articles may not bridge two events months apart.  Returns the groups and the
+    edges inside the connected components that were clustered."""
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -311,24 +538,29 @@ def _average_linkage(
             x = parent[x]
         return x
 
-    for (i, j), s in edges.items():
-        if s >= threshold:
-            parent[find(i)] = find(j)
+    left, right, sims = edges
+    strong = sims >= threshold
+    for i, j in zip(left[strong].tolist(), right[strong].tolist(), strict=True):
+        parent[find(i)] = find(j)
+    roots = np.array([find(i) for i in range(n)], dtype=np.int64)
     components: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        components[find(i)].append(i)
+    for i, root in enumerate(roots.tolist()):
+        components[root].append(i)
+    inside = (roots[left] == roots[right]) & (sims > 0)
     inner: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-    for (i, j), s in edges.items():
-        root = find(i)
-        if root == find(j) and s > 0:
-            inner[root].append((i, j, s))
+    kept: dict[tuple[int, int], float] = {}
+    for i, j, s in zip(
+        left[inside].tolist(), right[inside].tolist(), sims[inside].tolist(), strict=True
+    ):
+        inner[int(roots[i])].append((i, j, s))
+        kept[(i, j)] = s
     out: list[list[int]] = []
     for root, members in components.items():
         if len(members) == 1:
             out.append(members)
         else:
             out.extend(_cluster_component(members, inner[root], threshold, dates, span))
-    return out
+    return out, kept
 
 
 def _cluster_component(
@@ -400,7 +632,7 @@ def _cohesion(total: float, size: int) -> float:
 
 
 def group_stories(
-    articles: Sequence[Article],
+    articles: Iterable[Article],
     *,
     entities: Mapping[str, Iterable[str]] | None = None,
     threshold: float | None = None,
@@ -411,28 +643,33 @@ def group_stories(
     ``entities`` maps an article id to its canonical entity names (the indexer has
     them; they make aliases count as one name).  ``threshold`` overrides the one
     derived from the corpus; ``window_days`` is how far apart in time two reports of
-    one event can be.
+    one event can be.  Articles are profiled one at a time into a ``ProfileTable``,
+    so a lazy sequence of 100k articles is never all in memory.
     """
-    profiles = [profile(a, (entities or {}).get(a.id)) for a in articles]
-    return stories_from_profiles(profiles, threshold=threshold, window_days=window_days)
+    table = ProfileTable()
+    for a in articles:
+        table.add(profile(a, (entities or {}).get(a.id)))
+    return stories_from_profiles(table, threshold=threshold, window_days=window_days)
 
 
 def stories_from_profiles(
-    profiles: list[Profile], *, threshold: float | None = None, window_days: int = WINDOW_DAYS
+    profiles: Sequence[Profile] | ProfileTable,
+    *,
+    threshold: float | None = None,
+    window_days: int = WINDOW_DAYS,
 ) -> list[Story]:
-    if not profiles:
+    if not len(profiles):
         return []
     v = vectorise(profiles)
+    n = len(v.table)
     if threshold is None:
-        threshold = corpus_threshold(v, random.Random(len(profiles)))
-    edges = {}
-    for i, j in candidate_pairs(v, window=window_days, floor=PREFILTER * threshold):
-        s = pair_similarity(v, i, j, window_days)
-        if s > 0:
-            edges[(i, j)] = s
-    dates = [p.date for p in profiles]
-    groups = _average_linkage(len(profiles), edges, threshold, dates, window_days)
-    stories = [_story(v, g, edges) for g in groups]
+        threshold = corpus_threshold(v, random.Random(n))
+    left, right = _candidates(v, window=window_days, floor=PREFILTER * threshold)
+    sims = similarities(v, left, right, window_days)
+    scored = sims > 0
+    edges = (left[scored], right[scored], sims[scored])
+    groups, inner = _average_linkage(n, edges, threshold, v.table.dates, window_days)
+    stories = [_story(v.table, g, inner) for g in groups]
     stories.sort(key=lambda s: (-len(s.article_ids), s.date or "9999", s.id))
     return stories
 
@@ -444,29 +681,31 @@ def story_id(first_article_id: str) -> str:
     return f"s-{first_article_id}"
 
 
-def _story(v: _Vectors, members: list[int], edges: dict[tuple[int, int], float]) -> Story:
-    profiles = [v.profiles[i] for i in members]
-    first = min(profiles, key=lambda p: (p.date if p.date is not None else 10**9, p.id))
-    ordered = sorted(profiles, key=lambda p: (p.date if p.date is not None else 10**9, p.id))
+def _story(table: ProfileTable, members: list[int], edges: dict[tuple[int, int], float]) -> Story:
+    def when(i: int) -> tuple[int, str]:
+        d = table.dates[i]
+        return (d if d is not None else 10**9, table.ids[i])
+
+    ordered = sorted(members, key=when)
     central = max(
         members,
         key=lambda i: (
             sum(edges.get((min(i, j), max(i, j)), 0.0) for j in members if j != i),
-            -len(v.profiles[i].title),
+            -len(table.titles[i]),
         ),
     )
-    dates = [p.date for p in profiles if p.date is not None]
+    dates = [table.dates[i] for i in members if table.dates[i] is not None]
     return Story(
-        id=story_id(first.id),
-        label=_label(v.profiles[central]),
-        article_ids=tuple(p.id for p in ordered),
+        id=story_id(table.ids[ordered[0]]),
+        label=_label(table.titles[central], table.leads[central]),
+        article_ids=tuple(table.ids[i] for i in ordered),
         date=Date.fromordinal(min(dates)).isoformat() if dates else None,
     )
 
 
-def _label(p: Profile, limit: int = 80) -> str:
+def _label(title: str, lead: str, limit: int = 80) -> str:
     """A headline-like phrase: the most central article's title, else its first words."""
-    text = p.title.strip() or p.lead.strip()
+    text = title.strip() or lead.strip()
     text = re.sub(r"\s+", " ", text)
     if len(text) <= limit:
         return text
