@@ -177,10 +177,7 @@ def test_known_awkward_queries_answer(library, query):
 
 @pytest.mark.parametrize(
     "query",
-    [
-        pytest.param(q, id=f"bug{n}")
-        for n, q in enumerate(KNOWN_BUGS)
-    ],
+    [pytest.param(q, id=f"bug{n}") for n, q in enumerate(KNOWN_BUGS)],
 )
 def test_queries_that_crashed_the_search(library, query):
     check_query(library, query)

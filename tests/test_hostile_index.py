@@ -86,8 +86,6 @@ def indexed(tmp_path_factory):
     return root, tmp / "ix", expected, text_run, json_run, before, after
 
 
-
-
 def _rel(root: Path, path: str) -> str:
     return os.path.relpath(path, root)
 
