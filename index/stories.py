@@ -311,10 +311,35 @@ def _weigh_rows(
 
 def _blocking(titles: _CSR, bodies: _CSR, df: np.ndarray, size: int) -> _CSR:
     """Each article's TOP_TERMS terms by TITLE_SHARE x title + the rest x body weight,
-    among terms another article also has."""
-    rows = np.concatenate([_row_ids(titles.ptr), _row_ids(bodies.ptr)])
-    terms = np.concatenate([titles.terms, bodies.terms]).astype(np.int64)
-    w = np.concatenate([TITLE_SHARE * titles.weights, (1 - TITLE_SHARE) * bodies.weights])
+    among terms another article also has (a block of rows at a time, like ``_weigh``)."""
+    n = len(titles.ptr) - 1
+    step = 10_000
+    lengths, terms, weights = [], [], []
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        part = _blocking_rows(titles, bodies, df, size, lo, hi)
+        lengths.append(part[0])
+        terms.append(part[1])
+        weights.append(part[2])
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    if not lengths:
+        return _CSR(ptr, np.zeros(0, np.int32), np.zeros(0, np.float64))
+    np.cumsum(np.concatenate(lengths), out=ptr[1:])
+    return _CSR(ptr, np.concatenate(terms), np.concatenate(weights))
+
+
+def _blocking_rows(
+    titles: _CSR, bodies: _CSR, df: np.ndarray, size: int, lo: int, hi: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows_parts, term_parts, weight_parts = [], [], []
+    for vecs, share in ((titles, TITLE_SHARE), (bodies, 1 - TITLE_SHARE)):
+        a, b = vecs.ptr[lo], vecs.ptr[hi]
+        rows_parts.append(_row_ids(vecs.ptr[lo : hi + 1] - a))
+        term_parts.append(vecs.terms[a:b].astype(np.int64))
+        weight_parts.append(share * vecs.weights[a:b])
+    rows = np.concatenate(rows_parts)
+    terms = np.concatenate(term_parts)
+    w = np.concatenate(weight_parts)
     shared = df[terms] > 1
     rows, terms, w = rows[shared], terms[shared], w[shared]
     keys, inverse = np.unique(rows * size + terms, return_inverse=True)
@@ -322,13 +347,11 @@ def _blocking(titles: _CSR, bodies: _CSR, df: np.ndarray, size: int) -> _CSR:
     rows, terms = keys // size, keys % size
     order = np.lexsort((-joint, rows))
     rows, terms, joint = rows[order], terms[order], joint[order]
-    n = len(titles.ptr) - 1
-    starts = np.searchsorted(rows, np.arange(n))
+    count = hi - lo
+    starts = np.searchsorted(rows, np.arange(count))
     chosen = np.arange(len(rows)) - starts[rows] < TOP_TERMS
     rows, terms, joint = rows[chosen], terms[chosen], joint[chosen]
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=ptr[1:])
-    return _CSR(ptr, terms.astype(np.int32), joint)
+    return np.bincount(rows, minlength=count), terms.astype(np.int32), joint
 
 
 def _date_factors(v: _Vectors, i: np.ndarray, j: np.ndarray, window: int) -> np.ndarray:
