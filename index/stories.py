@@ -31,7 +31,7 @@ import random
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 
@@ -199,6 +199,10 @@ class _Rows:
         )
 
 
+BLOCK_ROWS = 10_000  # articles weighed together (bounds the NumPy temporaries)
+_Part = tuple[np.ndarray, np.ndarray, np.ndarray]  # (row lengths, terms, weights)
+
+
 @dataclass
 class _CSR:
     """One sparse vector per article: ``terms[ptr[i]:ptr[i+1]]`` and their ``weights``."""
@@ -224,7 +228,6 @@ class _Vectors:
     titles: _CSR  # unit-length TF-IDF of the title
     bodies: _CSR  # unit-length TF-IDF of the body (+ entities)
     blocking: _CSR  # strongest shared terms and their joint weight
-    vocab_size: int
 
 
 def vectorise(profiles: Sequence[Profile] | ProfileTable) -> _Vectors:
@@ -242,7 +245,7 @@ def vectorise(profiles: Sequence[Profile] | ProfileTable) -> _Vectors:
     bodies = _weigh(bp, bt, bc, base, keep)
     table.drop_terms()  # the raw counts are the biggest part of a profile table
     blocking = _blocking(titles, bodies, df, size)
-    return _Vectors(table, titles, bodies, blocking, size)
+    return _Vectors(table, titles, bodies, blocking)
 
 
 def _row_ids(ptr: np.ndarray) -> np.ndarray:
@@ -252,9 +255,8 @@ def _row_ids(ptr: np.ndarray) -> np.ndarray:
 def _document_frequency(n: int, size: int, *parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Articles holding each term (in the title or the body), a block of rows at a time."""
     df = np.zeros(size, dtype=np.int64)
-    step = 20_000
-    for lo in range(0, n, step):
-        hi = min(n, lo + step)
+    for lo in range(0, n, BLOCK_ROWS):
+        hi = min(n, lo + BLOCK_ROWS)
         keys = []
         for ptr, terms in parts:
             rows = _row_ids(ptr[lo : hi + 1] - ptr[lo]) + lo
@@ -264,34 +266,35 @@ def _document_frequency(n: int, size: int, *parts: tuple[np.ndarray, np.ndarray]
     return df
 
 
+def _by_blocks(n: int, rows_of: Callable[[int, int], _Part]) -> _CSR:
+    """One CSR from ``rows_of(lo, hi)`` run over blocks of rows: the whole corpus'
+    temporaries at once would cost ~1 GB at 100k articles."""
+    parts = [rows_of(lo, min(n, lo + BLOCK_ROWS)) for lo in range(0, n, BLOCK_ROWS)]
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    if not parts:
+        return _CSR(ptr, np.zeros(0, np.int32), np.zeros(0, np.float64))
+    np.cumsum(np.concatenate([p[0] for p in parts]), out=ptr[1:])
+    return _CSR(ptr, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]))
+
+
 def _weigh(
     ptr: np.ndarray, terms: np.ndarray, counts: np.ndarray, base: np.ndarray, keep: int | None
 ) -> _CSR:
     """Unit-length (1 + log count) x base weights per row; with ``keep``, only each row's
     strongest terms stay (the tail carries little of any cosine and most of its cost),
-    still divided by the full norm.  Rows are weighed a block at a time: the whole
-    corpus' temporaries would cost ~1 GB at 100k articles."""
-    n = len(ptr) - 1
-    step = 10_000
-    parts = []
-    for lo in range(0, n, step):
-        hi = min(n, lo + step)
+    still divided by the full norm."""
+
+    def rows_of(lo: int, hi: int) -> _Part:
         a, b = ptr[lo], ptr[hi]
-        parts.append(_weigh_rows(ptr[lo : hi + 1] - a, terms[a:b], counts[a:b], base, keep))
-    lengths = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-    new_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lengths, out=new_ptr[1:])
-    if not parts:
-        return _CSR(new_ptr, np.zeros(0, np.int32), np.zeros(0, np.float64))
-    return _CSR(
-        new_ptr, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
-    )
+        return _weigh_rows(ptr[lo : hi + 1] - a, terms[a:b], counts[a:b], base, keep)
+
+    return _by_blocks(len(ptr) - 1, rows_of)
 
 
 def _weigh_rows(
     ptr: np.ndarray, terms: np.ndarray, counts: np.ndarray, base: np.ndarray, keep: int | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row lengths, terms, weights) of ``_weigh`` for one block of rows."""
+) -> _Part:
+    """``_weigh`` for one block of rows."""
     n = len(ptr) - 1
     positive = counts > 0
     rows = _row_ids(ptr)[positive]
@@ -311,26 +314,15 @@ def _weigh_rows(
 
 def _blocking(titles: _CSR, bodies: _CSR, df: np.ndarray, size: int) -> _CSR:
     """Each article's TOP_TERMS terms by TITLE_SHARE x title + the rest x body weight,
-    among terms another article also has (a block of rows at a time, like ``_weigh``)."""
-    n = len(titles.ptr) - 1
-    step = 10_000
-    lengths, terms, weights = [], [], []
-    for lo in range(0, n, step):
-        hi = min(n, lo + step)
-        part = _blocking_rows(titles, bodies, df, size, lo, hi)
-        lengths.append(part[0])
-        terms.append(part[1])
-        weights.append(part[2])
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    if not lengths:
-        return _CSR(ptr, np.zeros(0, np.int32), np.zeros(0, np.float64))
-    np.cumsum(np.concatenate(lengths), out=ptr[1:])
-    return _CSR(ptr, np.concatenate(terms), np.concatenate(weights))
+    among terms another article also has."""
+    return _by_blocks(
+        len(titles.ptr) - 1, lambda lo, hi: _blocking_rows(titles, bodies, df, size, lo, hi)
+    )
 
 
 def _blocking_rows(
     titles: _CSR, bodies: _CSR, df: np.ndarray, size: int, lo: int, hi: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> _Part:
     rows_parts, term_parts, weight_parts = [], [], []
     for vecs, share in ((titles, TITLE_SHARE), (bodies, 1 - TITLE_SHARE)):
         a, b = vecs.ptr[lo], vecs.ptr[hi]
@@ -401,16 +393,13 @@ def similarities(
     each pair ``(i[k], j[k])``; a title-less article is judged on the body alone."""
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     factor = _date_factors(v, i, j, window)
-    body = _cosines(v.bodies, i, j, v.vocab_size)
-    title = _cosines(v.titles, i, j, v.vocab_size)
+    size = len(v.table.vocab)
+    body = _cosines(v.bodies, i, j, size)
+    title = _cosines(v.titles, i, j, size)
     lengths = v.titles.lengths()
     both = (lengths[i] > 0) & (lengths[j] > 0)
     mixed = TITLE_SHARE * title + (1 - TITLE_SHARE) * body
     return factor * np.where(both, mixed, body)
-
-
-def pair_similarity(v: _Vectors, i: int, j: int, window: int = WINDOW_DAYS) -> float:
-    return float(similarities(v, np.array([i]), np.array([j]), window)[0])
 
 
 # --------------------------------------------------------------------------- blocking
@@ -436,11 +425,8 @@ def _candidates(
     proportional to the distinct pairs, not the visits."""
     n = len(v.table)
     if n < MIN_MEASURE:
-        pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
-        return (
-            np.array([p[0] for p in pairs], dtype=np.int64),
-            np.array([p[1] for p in pairs], dtype=np.int64),
-        )
+        left, right = np.triu_indices(n, 1)
+        return left.astype(np.int64), right.astype(np.int64)
     blk = v.blocking
     rows = _row_ids(blk.ptr)
     # postings: by term, rows ascending; terms visited by posting length, then by
