@@ -304,12 +304,20 @@ def _weigh_rows(
     norm[norm == 0] = 1.0
     w = w / norm[rows]
     if keep is not None:
-        order = np.lexsort((-w, rows))  # by row, strongest first (stable: ties keep order)
-        rows, terms, w = rows[order], terms[order], w[order]
-        starts = np.searchsorted(rows, np.arange(n))
-        chosen = np.arange(len(rows)) - starts[rows] < keep
-        rows, terms, w = rows[chosen], terms[chosen], w[chosen]
+        rows, terms, w = _strongest(rows, terms, w, n, keep)
     return np.bincount(rows, minlength=n), terms.astype(np.int32), w
+
+
+def _strongest(
+    rows: np.ndarray, terms: np.ndarray, w: np.ndarray, n: int, keep: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's ``keep`` heaviest entries, rows in order, heaviest first (a stable
+    sort: equal weights keep their order)."""
+    order = np.lexsort((-w, rows))
+    rows, terms, w = rows[order], terms[order], w[order]
+    starts = np.searchsorted(rows, np.arange(n))
+    chosen = np.arange(len(rows)) - starts[rows] < keep
+    return rows[chosen], terms[chosen], w[chosen]
 
 
 def _blocking(titles: _CSR, bodies: _CSR, df: np.ndarray, size: int) -> _CSR:
@@ -336,13 +344,8 @@ def _blocking_rows(
     rows, terms, w = rows[shared], terms[shared], w[shared]
     keys, inverse = np.unique(rows * size + terms, return_inverse=True)
     joint = np.bincount(inverse, weights=w, minlength=len(keys))
-    rows, terms = keys // size, keys % size
-    order = np.lexsort((-joint, rows))
-    rows, terms, joint = rows[order], terms[order], joint[order]
     count = hi - lo
-    starts = np.searchsorted(rows, np.arange(count))
-    chosen = np.arange(len(rows)) - starts[rows] < TOP_TERMS
-    rows, terms, joint = rows[chosen], terms[chosen], joint[chosen]
+    rows, terms, joint = _strongest(keys // size, keys % size, joint, count, TOP_TERMS)
     return np.bincount(rows, minlength=count), terms.astype(np.int32), joint
 
 
