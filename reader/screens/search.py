@@ -116,7 +116,6 @@ class SearchScreen(Screen[None]):
         self._footer_state = (False, False)
         self._debounce: Timer | None = None
         self._page = MIN_PAGE
-        self._summary_fits = False  # the summary on screen is one line
 
     @property
     def reader(self) -> ReaderApp:
@@ -335,8 +334,7 @@ class SearchScreen(Screen[None]):
         without the layout pass (which redraws the whole screen) on every search."""
         summary = self.query_one("#summary", Static)
         fits = "\n" not in text.plain and text.cell_len <= summary.content_size.width
-        summary.update(text, layout=not (fits and self._summary_fits))
-        self._summary_fits = fits
+        summary.update(text, layout=not (fits and summary.content_size.height == 1))
 
     def _summary_line(self, label: str | None, results: SearchResults) -> Text:
         if label is None:
