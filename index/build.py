@@ -29,6 +29,8 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
+from . import blocks
+from .blocks import SplitCodec
 from .ingest import FileResult, parse_file
 from .locking import release_inherited
 from .schema import document, unpack_article
@@ -136,7 +138,9 @@ def _write_segment(
     half-written segment is removed."""
     tmp = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
-    writer = SegmentWriter(whoosh_index.create_in(str(tmp), schema), _lk=False, limitmb=WRITER_MB)
+    writer = SegmentWriter(
+        whoosh_index.create_in(str(tmp), schema), _lk=False, limitmb=WRITER_MB, codec=SplitCodec()
+    )
     try:
         fill(writer)
         if not writer._added:
@@ -180,7 +184,7 @@ def reindex_chunk(
 
 def adopt_segment(ix: Any, segment: Any, tmp: str, deletes: list[str]) -> None:
     """Parent: delete superseded ids, move the worker's segment in, commit (one atomic TOC write)."""
-    writer = ix.writer()
+    writer = blocks.writer(ix)
     try:
         for doc_id in deletes:
             writer.delete_by_term("id", doc_id)

@@ -23,6 +23,7 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
+from .blocks import SplitLeafMatcher
 from .columns import leaves
 
 Mask = np.ndarray  # bool, one entry per docnum (deleted documents included)
@@ -164,12 +165,23 @@ def postings(leaf: Any, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarra
     return found
 
 
+def _unfiltered(m: Any) -> Any:
+    """The matcher under Whoosh's deletion filter, back at its first posting: the
+    filter has already stepped past leading deleted documents, and callers here
+    count posting indexes from the start (deletions are masked out later)."""
+    if isinstance(m, FilterMatcher):
+        m = m.child
+        m.reset()
+    return m
+
+
 def _read(m: Any) -> tuple[np.ndarray, np.ndarray]:
     """All ids and weights of a leaf matcher, a block at a time where the codec allows."""
-    if isinstance(m, FilterMatcher):  # deletions: masked out once, later
-        m = m.child
+    m = _unfiltered(m)
+    if isinstance(m, SplitLeafMatcher):
+        return m.arrays()
     ids, weights = array("q"), array("f")
-    if type(m) is not W3LeafMatcher:
+    if not isinstance(m, W3LeafMatcher):
         while m.is_active():
             ids.append(m.id())
             weights.append(m.weight())
@@ -231,11 +243,9 @@ def _values_at(leaf: Any, field: str, btext: bytes, ids: np.ndarray, docs: np.nd
     """The stored posting values (encoded positions) of one term for ``docs`` (sorted,
     all among ``ids``); blocks holding none of them are skipped undecoded."""
     wanted = np.searchsorted(ids, docs).tolist()  # posting indexes, ascending
-    m = leaf.postings(field, btext)
-    if isinstance(m, FilterMatcher):
-        m = m.child
+    m = _unfiltered(leaf.postings(field, btext))
     out: list = []
-    if type(m) is not W3LeafMatcher:
+    if not isinstance(m, W3LeafMatcher):
         wanted_set = set(wanted)
         i = 0
         while m.is_active():

@@ -42,7 +42,7 @@ from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 
-from . import corpus_pass
+from . import blocks, corpus_pass
 from .build import (
     Job,
     Outcome,
@@ -512,7 +512,7 @@ class _Updater:
                     if segment is not None:
                         adopt_segment(self.ix, segment, tmp, deletes)
                     elif deletes:
-                        writer = self.ix.writer()
+                        writer = blocks.writer(self.ix)
                         for doc_id in deletes:
                             writer.delete_by_term("id", doc_id)
                         writer.commit(mergetype=merge_tiny)
@@ -642,7 +642,7 @@ class _Updater:
         if len(stale) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
             self._rewrite_parallel(stale, values)
         else:
-            writer = self.ix.writer(limitmb=WRITER_MB)
+            writer = blocks.writer(self.ix, limitmb=WRITER_MB)
             try:
                 for item in self._stored_items(stale, values):
                     writer.update_document(**restyle(*item))
@@ -706,7 +706,7 @@ class _Batch:
 
     def _w(self) -> Any:
         if self.writer is None:
-            self.writer = self.ix.writer(limitmb=WRITER_MB)
+            self.writer = blocks.writer(self.ix, limitmb=WRITER_MB)
         return self.writer
 
     def add(self, doc: dict) -> None:

@@ -1,0 +1,245 @@
+"""Posting blocks that keep ids and weights apart from positions.
+
+Whoosh's own codec pickles each block of up to 128 postings as one tuple
+``(ids, weights, values)``, so finding which documents hold a term also
+unpickles every posting's encoded positions and character offsets: ~70 µs a
+block, most of a cold ``prefix*`` search that expands to hundreds of terms.
+
+This codec writes the same postings with a fixed binary header and two
+separately compressed parts: (a) delta-coded ids and weights as packed arrays,
+(b) the values.  Matching and ranking read only (a); phrases and highlighting
+read (b) for the blocks they need.  Everything else (terms, columns, stored
+fields, term vectors, segment merging) is Whoosh's ``W3Codec`` unchanged, and
+segments written by the stock codec stay readable, each by its own codec.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+import zlib
+from array import array
+from itertools import accumulate, pairwise
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+# postings, last id, max weight, flags, min/max length bytes, id width, weight mode,
+# bytes of part (a), bytes of part (b)
+_HEAD = struct.Struct("<IIfBBBBBII")
+_LAST, _ZIP_A, _ZIP_B = 1, 2, 4
+_ID_CODES = ("B", "H", "I")  # delta width: 1, 2 or 4 bytes
+_ID_DTYPES = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
+_ALL_ONE, _ALL_SAME, _EACH = 0, 1, 2  # weight modes
+_FLOAT = struct.Struct("<f")
+_COUNT = struct.Struct("<I")
+_MIN_ZIP = 48  # parts smaller than this are stored as they are
+_SWAP = sys.byteorder == "big"  # arrays are stored little-endian
+
+
+def _packed(values: array) -> bytes:
+    if _SWAP:
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+def _unpacked(typecode: str, data: bytes) -> array:
+    values = array(typecode)
+    values.frombytes(data)
+    if _SWAP:
+        values.byteswap()
+    return values
+
+
+def _zipped(data: bytes, level: int, flag: int) -> tuple[bytes, int]:
+    if level and len(data) >= _MIN_ZIP:
+        return zlib.compress(data, level), flag
+    return data, 0
+
+
+class SplitPostingsWriter(W3PostingsWriter):
+    """Buffers postings like Whoosh's writer; writes each block in the split layout."""
+
+    def _write_block(self, last: bool = False) -> None:
+        postfile = self._postfile
+        if not self._blockcount:
+            postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+
+        ids = self._ids
+        deltas = [ids[0]]
+        deltas += [b - a for a, b in pairwise(ids)]
+        top = max(deltas)
+        code = 0 if top < 0x100 else 1 if top < 0x10000 else 2
+        part_a = _packed(array(_ID_CODES[code], deltas))
+
+        weights = self._weights
+        first = weights[0]
+        if weights.count(first) == len(weights):
+            mode = _ALL_ONE if first == 1.0 else _ALL_SAME
+            if mode == _ALL_SAME:
+                part_a += _FLOAT.pack(first)
+        else:
+            mode = _EACH
+            part_a += _packed(weights)
+
+        values = self._values
+        fixed = self._format.fixed_value_size()
+        if not values or fixed == 0:
+            part_b = b""
+        elif fixed is not None and fixed > 0:
+            part_b = b"".join(values)
+        else:
+            sizes = array("I", [len(v) for v in values])
+            part_b = _COUNT.pack(len(values)) + _packed(sizes) + b"".join(values)
+
+        level = self._compression
+        part_a, zip_a = _zipped(part_a, level, _ZIP_A)
+        part_b, zip_b = _zipped(part_b, level, _ZIP_B)
+        postfile.write(
+            _HEAD.pack(
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                (_LAST if last else 0) | zip_a | zip_b,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+                code,
+                mode,
+                len(part_a),
+                len(part_b),
+            )
+        )
+        postfile.write(part_a)
+        postfile.write(part_b)
+        self._blockcount += 1
+        self._new_block()
+
+
+class SplitLeafMatcher(W3LeafMatcher):
+    """Reads split blocks; ids and weights never touch the values part."""
+
+    def _goto(self, position: int) -> None:
+        (
+            self._blocklength,
+            self._maxid,
+            self._maxweight,
+            flags,
+            minlength,
+            maxlength,
+            self._idcode,
+            self._wmode,
+            self._alen,
+            self._blen,
+        ) = _HEAD.unpack(self._postfile.get(position, _HEAD.size))
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        self._compression = flags
+        self._lastblock = bool(flags & _LAST)
+        self._dataoffset = position + _HEAD.size
+        self._nextoffset = self._dataoffset + self._alen + self._blen
+        self._minlength = byte_to_length(minlength)
+        self._maxlength = byte_to_length(maxlength)
+
+    def _part_a(self) -> bytes:
+        if self._data is None:
+            data = self._postfile.get(self._dataoffset, self._alen)
+            self._data = zlib.decompress(data) if self._compression & _ZIP_A else data
+        return self._data
+
+    def _read_ids(self) -> None:
+        width = _ID_DTYPES[self._idcode].itemsize
+        deltas = _unpacked(_ID_CODES[self._idcode], self._part_a()[: self._blocklength * width])
+        self._ids = list(accumulate(deltas))
+
+    def _read_weights(self) -> None:
+        n = self._blocklength
+        if self._wmode == _ALL_ONE:
+            self._weights = array("f", [1.0]) * n
+            return
+        data = self._part_a()[n * _ID_DTYPES[self._idcode].itemsize :]
+        if self._wmode == _ALL_SAME:
+            self._weights = array("f", [_FLOAT.unpack(data)[0]]) * n
+        else:
+            self._weights = _unpacked("f", data)
+
+    def _read_values(self) -> None:
+        n = self._blocklength
+        fixed = self._fixedsize
+        if fixed == 0 or not self._blen:
+            self._values = (None,) * n if fixed == 0 else ()
+            return
+        data = self._postfile.get(self._dataoffset + self._alen, self._blen)
+        if self._compression & _ZIP_B:
+            data = zlib.decompress(data)
+        if fixed is not None and fixed > 0:
+            self._values = tuple(data[i : i + fixed] for i in range(0, len(data), fixed))
+            return
+        (count,) = _COUNT.unpack_from(data)
+        start = _COUNT.size + 4 * count
+        out = []
+        for size in _unpacked("I", data[_COUNT.size : start]):
+            out.append(data[start : start + size])
+            start += size
+        self._values = tuple(out)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, weights) of the whole posting list from here on, as int64/float32 arrays,
+        a block at a time without building a Python object per posting."""
+        deltas: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        last_ids: list[int] = []
+        while not self._atend:
+            n = self._blocklength
+            dtype = _ID_DTYPES[self._idcode]
+            data = self._part_a()
+            deltas.append(np.frombuffer(data, dtype=dtype, count=n))
+            if self._wmode == _ALL_ONE:
+                weights.append(np.ones(n, dtype=np.float32))
+            elif self._wmode == _ALL_SAME:
+                weights.append(
+                    np.full(n, _FLOAT.unpack_from(data, n * dtype.itemsize)[0], np.float32)
+                )
+            else:
+                weights.append(np.frombuffer(data, dtype="<f4", count=n, offset=n * dtype.itemsize))
+            last_ids.append(self._maxid)
+            if self._lastblock:
+                break
+            self._next_block()
+        if not deltas:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        ids = np.concatenate(deltas).astype(np.int64)
+        # each block's first delta counts from 0: make it count from the previous block's last id
+        starts = np.cumsum([len(d) for d in deltas[:-1]], dtype=np.int64)
+        ids[starts] -= np.asarray(last_ids[:-1], dtype=np.int64)
+        return np.cumsum(ids), np.concatenate(weights).astype(np.float32, copy=False)
+
+
+class SplitCodec(W3Codec):
+    """``W3Codec`` with split posting blocks (term vectors keep Whoosh's layout)."""
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
+        if byteids:
+            return super().postings_writer(dbfile, byteids=True)
+        return SplitPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return SplitLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+def writer(ix: Any, **kwargs: Any) -> Any:
+    """A Whoosh writer for ``ix`` whose new segments use the split codec."""
+    return ix.writer(codec=SplitCodec(), **kwargs)
