@@ -24,7 +24,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from .blocks import SplitLeafMatcher
-from .columns import leaves
+from .columns import leaves, per_segment
 
 Mask = np.ndarray  # bool, one entry per docnum (deleted documents included)
 
@@ -74,6 +74,10 @@ def _eval(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Query) -> M
         return np.ones(n, dtype=bool)
     if isinstance(q, Q.NumericRange) and q.fieldname == "date":
         return _date_range(searcher.reader(), q)
+    if type(q) is Q.Prefix:
+        found = _prefix(searcher, leaves, n, q)
+        if found is not None:
+            return found
     if isinstance(q, (Q.Prefix, Q.Wildcard, Q.FuzzyTerm, Q.Variations)):
         return _multi(searcher, leaves, n, q)
     if type(q) is Q.Phrase and q.slop == 1 and len(q.words) > 1:
@@ -132,6 +136,79 @@ def _multi(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Query) -> 
     return out
 
 
+def _prefix(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Prefix) -> Mask | None:
+    """``prefix*`` from one ordered scan per segment (None: Whoosh expands it)."""
+    try:
+        btext = searcher.schema[q.fieldname].to_bytes(q.text)
+    except Exception:  # noqa: BLE001 - a field or value that cannot hold the prefix
+        return None
+    terms = prefix_terms(searcher.reader(), q.fieldname, btext)
+    if terms is None:
+        return None
+    out = np.zeros(n, dtype=bool)
+    for leaf, offset in leaves:
+        ids = [postings(leaf, q.fieldname, t)[0] for t in terms]
+        ids = [a for a in ids if len(a)]
+        if ids:
+            out[offset + np.concatenate(ids)] = True
+    return out
+
+
+def prefix_terms(reader: Any, field: str, prefix: bytes) -> list[bytes] | None:
+    """Every indexed term of ``field`` that starts with ``prefix``, sorted; None when a
+    segment's term index cannot be scanned (callers let Whoosh expand instead).
+
+    Whoosh expands a prefix by merging every segment's term list, then looks each
+    term up in each segment again, twice (is it there? its postings): at 100k
+    articles in ~25 segments that was ten thousand hash lookups for ``inte*``.  Here
+    each segment's term index is read once, in order, and each term's postings are
+    read straight from the term info found on the way, into the postings cache;
+    a term some segment lacks is cached there as empty, so the mask and the
+    ranking that follow look nothing up again.
+    """
+    per_leaf = per_segment(
+        reader, f"prefix\0{field}\0{prefix.hex()}", lambda leaf: _scan(leaf, field, prefix)
+    )
+    if per_leaf is None:
+        return None
+    union = sorted(set().union(*per_leaf))
+    for (leaf, _), present in zip(leaves(reader), per_leaf, strict=True):
+        if len(present) < len(union):
+            key = _key(leaf)
+            if key is not None:
+                for term in union:
+                    if term not in present:
+                        _remember((*key, field, term), _EMPTY, only_if_missing=True)
+    return union
+
+
+def _scan(leaf: Any, field: str, prefix: bytes) -> frozenset[bytes] | None:
+    terms = getattr(leaf, "_terms", None)
+    codec = getattr(terms, "_codec", None)
+    key = _key(leaf)
+    if codec is None or key is None or not hasattr(terms, "items_from"):
+        return None
+    fmt = leaf.schema[field].format
+    found = []
+    for (name, tbytes), info in terms.items_from(field, prefix):
+        if name != field or not tbytes.startswith(prefix):
+            break
+        found.append(tbytes)
+        cache_key = (*key, field, tbytes)
+        with _LOCK:
+            cached = cache_key in _CACHE
+        if not cached:
+            matcher = codec.postings_reader(terms._postfile, info, fmt, term=(field, tbytes))
+            _remember(cache_key, _read(matcher))
+    return frozenset(found)
+
+
+def _key(leaf: Any) -> tuple | None:
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    return (segment.segment_id(),) if segment is not None else None
+
+
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 _CACHE: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 _CACHE_POSTINGS = 2_000_000  # postings kept across searches (~16 MB)
 _cached = 0
@@ -142,27 +219,35 @@ def postings(leaf: Any, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarra
     """(segment-local ids, weights) of one term in one segment as arrays, deleted
     documents included.  Cached: typing a query repeats its words search after
     search, and ranking.py reads the same postings again for their weights."""
-    global _cached
-    segment = leaf.segment() if hasattr(leaf, "segment") else None
-    key = (segment.segment_id(), field, btext) if segment is not None else None
+    segment = _key(leaf)
+    key = (*segment, field, btext) if segment is not None else None
     if key is not None:
         with _LOCK:
             hit = _CACHE.get(key)
             if hit is not None:
                 _CACHE.move_to_end(key)
                 return hit
-    if (field, btext) not in leaf:
-        found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    else:
-        found = _read(leaf.postings(field, btext))
+    found = _read(leaf.postings(field, btext)) if (field, btext) in leaf else _EMPTY
     if key is not None:
-        with _LOCK:
-            _CACHE[key] = found
-            _cached += len(found[0])
-            while _cached > _CACHE_POSTINGS and len(_CACHE) > 1:
-                _, old = _CACHE.popitem(last=False)
-                _cached -= len(old[0])
+        _remember(key, found)
     return found
+
+
+def _remember(key: tuple, found: tuple[np.ndarray, np.ndarray], only_if_missing=False) -> None:
+    """Cache one term's postings in one segment; the oldest go past the budget (an
+    absent term costs one posting, so remembered absences are bounded too)."""
+    global _cached
+    with _LOCK:
+        if only_if_missing and key in _CACHE:
+            return
+        old = _CACHE.pop(key, None)
+        if old is not None:
+            _cached -= len(old[0]) + 1
+        _CACHE[key] = found
+        _cached += len(found[0]) + 1
+        while _cached > _CACHE_POSTINGS and len(_CACHE) > 1:
+            _, old = _CACHE.popitem(last=False)
+            _cached -= len(old[0]) + 1
 
 
 def _unfiltered(m: Any) -> Any:

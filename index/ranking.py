@@ -13,6 +13,7 @@ words it expands to).
 
 from __future__ import annotations
 
+from math import log
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from .columns import leaves, per_segment
-from .docsets import postings
+from .docsets import postings, prefix_terms
 
 B = 0.75
 K1 = 1.2
@@ -42,12 +43,17 @@ def top(searcher: Any, q: Q.Query, matched: np.ndarray | None, limit: int):
     n = reader.doc_count_all()
     scores = np.zeros(n, dtype=np.float64)
     for field, text, boost in terms:
-        idf = searcher.idf(field, text)
+        parts = [(postings(leaf, field, text), offset) for leaf, offset in leaves(reader)]
+        # Whoosh's idf (WeightingModel.idf) from the postings already read: a term's
+        # document frequency counts its postings in every segment, deleted ones too
+        df = sum(len(ids) for (ids, _), _ in parts)
+        if not df:
+            continue
+        idf = log(n / (df + 1)) + 1
         avg = searcher.avg_field_length(field) or 1.0
         lengths = field_lengths(reader, field)
         num = idf * (K1 + 1) * boost
-        for leaf, offset in leaves(reader):
-            ids, weights = postings(leaf, field, text)
+        for (ids, weights), offset in parts:
             if not len(ids):
                 continue
             docs = ids + offset
@@ -84,9 +90,8 @@ def _collect(searcher: Any, q: Q.Query, boost: float, terms: list[Term]) -> bool
         return all(_collect(searcher, c, boost, terms) for c in q.children())
     if isinstance(q, (Q.Term, Q.MultiTerm, Q.Phrase)):
         schema = searcher.schema
-        reader = searcher.reader()
         try:
-            expanded = list(q.expanded_terms(reader, phrases=True))
+            expanded = _expanded(searcher, q)
         except Exception:  # noqa: BLE001 - let Whoosh rank what we cannot read
             return False
         for field, text in expanded:
@@ -96,10 +101,21 @@ def _collect(searcher: Any, q: Q.Query, boost: float, terms: list[Term]) -> bool
                 btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
             except Exception:  # noqa: BLE001 - a value the field cannot encode: no score
                 continue
-            if (field, btext) in reader:
-                terms.append((field, btext, boost))
+            terms.append((field, btext, boost))  # one the index lacks scores nothing (df 0)
         return True
     return False
+
+
+def _expanded(searcher: Any, q: Q.Query) -> list[tuple[str, Any]]:
+    """The (field, term) pairs ``q`` scores as; a plain prefix from the per-segment
+    scan docsets.py has already made (no second merge of every segment's terms)."""
+    if type(q) is Q.Prefix and q.fieldname in searcher.schema:
+        found = prefix_terms(
+            searcher.reader(), q.fieldname, searcher.schema[q.fieldname].to_bytes(q.text)
+        )
+        if found is not None:
+            return [(q.fieldname, t) for t in found]
+    return list(q.expanded_terms(searcher.reader(), phrases=True))
 
 
 def field_lengths(reader: Any, field: str) -> np.ndarray | None:

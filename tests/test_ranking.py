@@ -203,3 +203,51 @@ def test_warming_up_in_a_thread_while_searching_changes_no_answer(lib):
     assert errors == []
     for i, answer in enumerate(during):
         assert answer == before[i % len(queries)]
+
+
+def test_prefixes_read_per_segment_match_and_rank_as_whooshs_expansion(tmp_path, monkeypatch):
+    """``har*`` is read by one ordered scan of each segment's terms; the words it
+    expands to live in different segments (some in one only, one rewritten), and the
+    matches, total and scores must be those of Whoosh's own expansion."""
+    from index import columns, docsets
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lib = Library.open([corpus], tmp_path / "ix")
+    batches = [["harbour ferry", "harvest storm"], ["harpoon harbour", "hardship"], ["harm"]]
+    for b, words in enumerate(batches):  # one commit, so one segment, per batch
+        for i, w in enumerate(words):
+            text = f"{w} council {'vote ' * (i + b)}".strip()
+            rec = {"title": f"Piece {b}{i}", "text": text, "outlet": "Town Herald"}
+            (corpus / f"b{b}{i}.json").write_text(json.dumps(rec), encoding="utf-8")
+        lib.update()
+    (corpus / "b00.json").write_text(  # a rewrite: the old version stays as a deletion
+        json.dumps({"title": "Piece 00", "text": "harbour harbour again", "outlet": "X"}),
+        encoding="utf-8",
+    )
+    os.utime(corpus / "b00.json", ns=(1, 10**18))
+    lib.update()
+    queries = ["har*", "harb* OR hards*", "har* NOT harm", "title:pie*", "zz*"]
+
+    def run():
+        out = []
+        for q in queries:
+            r = lib.search(q, limit=20, facets=False, snippets=False)
+            out.append((r.total, [(h.id, round(h.score, 9)) for h in r.hits]))
+        return out
+
+    def forget():
+        with docsets._LOCK:
+            docsets._CACHE.clear()
+            docsets._cached = 0
+        with columns._PER_SEGMENT_LOCK:
+            columns._PER_SEGMENT.clear()
+
+    forget()
+    ours = run()
+    assert ours[0][0] == 5 and ours[2][0] == 4 and ours[4][0] == 0
+    assert len(docsets.leaves(lib.searcher().reader())) > 1
+    forget()
+    monkeypatch.setattr(docsets, "_scan", lambda leaf, field, prefix: None)  # Whoosh expands
+    assert run() == ours
+    lib.close()
