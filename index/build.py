@@ -251,10 +251,18 @@ def remove_leftovers(gdir: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def chunks(jobs: list, first: int = 50, largest: int = 5000) -> Iterator[list]:
-    """Small chunks first (results show up early), then bigger ones (fewer segments)."""
+def chunks(jobs: list, first: int = 50, largest: int = 5000, workers: int = 2) -> Iterator[list]:
+    """Small chunks first (results show up early), then bigger ones (fewer segments);
+    once what is left would fit in one round, it is shared evenly between the workers,
+    so neither sits idle while the other finishes one big last chunk."""
     size, i = first, 0
     while i < len(jobs):
+        left = len(jobs) - i
+        if left <= workers * size:
+            share = -(-left // workers)
+            for start in range(i, len(jobs), share):
+                yield jobs[start : start + share]
+            return
         yield jobs[i : i + size]
         i += size
         size = min(largest, size * 2)

@@ -12,7 +12,7 @@ from test_store_helpers import (
     write_json,
 )
 
-from index import store
+from index import build, store
 from index.store import Library
 
 
@@ -248,8 +248,6 @@ def test_corpus_pass_changes_are_written_without_losing_documents(tmp_path, monk
 def test_many_small_worker_segments_keep_every_document(tmp_path, monkeypatch):
     # One file per chunk gives many tiny segments, which Whoosh's default merge
     # policy would merge at commit time: no document may be lost on the way.
-    from index import build
-
     folder = tmp_path / "c"
     paths = make_corpus(folder, store.POOL_MIN_FILES + 16)
     monkeypatch.setattr(store, "chunks", lambda jobs, **kw: build.chunks(jobs, first=1, largest=1))
@@ -330,3 +328,16 @@ def test_small_updates_fold_tiny_segments_but_never_rewrite_big_ones(corpus, mon
         assert len(now) <= len(big) + 3  # tiny ones do not pile up
     assert lib.search("harbour", limit=50).total >= 1
     assert lib.search("", limit=50).total == 8
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 49, 120, 10_000, 100_000])
+def test_chunks_take_every_file_once_and_end_with_even_shares(n):
+    """The first results come from a small chunk; the last round gives each of the two
+    workers an even share (neither idles while the other finishes a big chunk)."""
+    jobs = list(range(n))
+    parts = list(build.chunks(jobs))
+    assert [j for part in parts for j in part] == jobs
+    assert len(parts[0]) <= 50 and max(len(p) for p in parts) <= 5000
+    if n > 1:
+        last_two = [len(p) for p in parts[-2:]]
+        assert max(last_two) - min(last_two) <= 1
