@@ -13,6 +13,7 @@ column codes, facets.py) and the ranking (ranking.py).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from array import array
 from collections import OrderedDict
@@ -182,6 +183,25 @@ def prefix_terms(reader: Any, field: str, prefix: bytes) -> list[bytes] | None:
     return union
 
 
+def expanded_terms(searcher: Any, q: Q.Query) -> list[tuple[str, Any]]:
+    """The (field, term) pairs a leaf query stands for (Whoosh's ``expanded_terms``);
+    a plain prefix from the per-segment scan above, which the mask has already made."""
+    if type(q) is Q.Prefix and q.fieldname in searcher.schema:
+        try:
+            btext = searcher.schema[q.fieldname].to_bytes(q.text)
+        except Exception:  # noqa: BLE001 - Whoosh decides what such a prefix means
+            btext = None
+        found = prefix_terms(searcher.reader(), q.fieldname, btext) if btext else None
+        if found is not None:
+            return [(q.fieldname, t) for t in found]
+    return list(q.expanded_terms(searcher.reader(), phrases=True))
+
+
+def indexed(reader: Any, field: str, btext: bytes) -> bool:
+    """Does any segment hold the term?  From the (cached) postings the mask read."""
+    return any(len(postings(leaf, field, btext)[0]) for leaf, _ in leaves(reader))
+
+
 def _scan(leaf: Any, field: str, prefix: bytes) -> frozenset[bytes] | None:
     terms = getattr(leaf, "_terms", None)
     codec = getattr(terms, "_codec", None)
@@ -204,8 +224,18 @@ def _scan(leaf: Any, field: str, prefix: bytes) -> frozenset[bytes] | None:
 
 
 def _key(leaf: Any) -> tuple | None:
-    segment = leaf.segment() if hasattr(leaf, "segment") else None
-    return (segment.segment_id(),) if segment is not None else None
+    """The cache key part naming ``leaf``'s segment (remembered on the reader object:
+    Whoosh formats the segment id anew on every call)."""
+    key = getattr(leaf, "_docsets_key", _UNSET)
+    if key is _UNSET:
+        segment = leaf.segment() if hasattr(leaf, "segment") else None
+        key = (segment.segment_id(),) if segment is not None else None
+        with contextlib.suppress(AttributeError):
+            leaf._docsets_key = key
+    return key
+
+
+_UNSET = object()
 
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))

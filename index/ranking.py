@@ -22,7 +22,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from .columns import leaves, per_segment
-from .docsets import postings, prefix_terms
+from .docsets import expanded_terms, postings
 
 B = 0.75
 K1 = 1.2
@@ -41,26 +41,35 @@ def top(searcher: Any, q: Q.Query, matched: np.ndarray | None, limit: int):
         return None
     reader = searcher.reader()
     n = reader.doc_count_all()
-    scores = np.zeros(n, dtype=np.float64)
+    segments = leaves(reader)
+    lengths_of: dict[str, np.ndarray | None] = {}
+    docs_parts: list[np.ndarray] = []
+    score_parts: list[np.ndarray] = []
     for field, text, boost in terms:
-        parts = [(postings(leaf, field, text), offset) for leaf, offset in leaves(reader)]
+        parts = [(postings(leaf, field, text), offset) for leaf, offset in segments]
+        parts = [(ids, weights, offset) for (ids, weights), offset in parts if len(ids)]
+        if not parts:
+            continue
         # Whoosh's idf (WeightingModel.idf) from the postings already read: a term's
         # document frequency counts its postings in every segment, deleted ones too
-        df = sum(len(ids) for (ids, _), _ in parts)
-        if not df:
-            continue
+        df = sum(len(ids) for ids, _, _ in parts)
         idf = log(n / (df + 1)) + 1
         avg = searcher.avg_field_length(field) or 1.0
-        lengths = field_lengths(reader, field)
+        if field not in lengths_of:
+            lengths_of[field] = field_lengths(reader, field)
+        lengths = lengths_of[field]
         num = idf * (K1 + 1) * boost
-        for (ids, weights), offset in parts:
-            if not len(ids):
-                continue
-            docs = ids + offset
-            fl = lengths[docs] if lengths is not None else avg
-            w = weights.astype(np.float64)
-            # a term's docnums are unique, so plain fancy-index addition is exact
-            scores[docs] += num * w / (w + K1 * (1 - B) + (K1 * B / avg) * fl)
+        docs = np.concatenate([ids + offset for ids, _, offset in parts])
+        w = np.concatenate([weights for _, weights, _ in parts]).astype(np.float64)
+        fl = lengths[docs] if lengths is not None else avg
+        docs_parts.append(docs)
+        score_parts.append(num * w / (w + K1 * (1 - B) + (K1 * B / avg) * fl))
+    # one pass sums every term's share per document
+    scores = (
+        np.bincount(np.concatenate(docs_parts), np.concatenate(score_parts), minlength=n)
+        if docs_parts
+        else np.zeros(n, dtype=np.float64)
+    )
     # every allowed match is a candidate, even one no scored term reaches (score 0)
     candidates = np.flatnonzero(matched) if matched is not None else np.flatnonzero(scores)
     if not len(candidates):
@@ -91,7 +100,7 @@ def _collect(searcher: Any, q: Q.Query, boost: float, terms: list[Term]) -> bool
     if isinstance(q, (Q.Term, Q.MultiTerm, Q.Phrase)):
         schema = searcher.schema
         try:
-            expanded = _expanded(searcher, q)
+            expanded = expanded_terms(searcher, q)
         except Exception:  # noqa: BLE001 - let Whoosh rank what we cannot read
             return False
         for field, text in expanded:
@@ -104,18 +113,6 @@ def _collect(searcher: Any, q: Q.Query, boost: float, terms: list[Term]) -> bool
             terms.append((field, btext, boost))  # one the index lacks scores nothing (df 0)
         return True
     return False
-
-
-def _expanded(searcher: Any, q: Q.Query) -> list[tuple[str, Any]]:
-    """The (field, term) pairs ``q`` scores as; a plain prefix from the per-segment
-    scan docsets.py has already made (no second merge of every segment's terms)."""
-    if type(q) is Q.Prefix and q.fieldname in searcher.schema:
-        found = prefix_terms(
-            searcher.reader(), q.fieldname, searcher.schema[q.fieldname].to_bytes(q.text)
-        )
-        if found is not None:
-            return [(q.fieldname, t) for t in found]
-    return list(q.expanded_terms(searcher.reader(), phrases=True))
 
 
 def field_lengths(reader: Any, field: str) -> np.ndarray | None:

@@ -30,7 +30,7 @@ from whoosh.highlight import SCORE, BasicFragmentScorer, PinpointFragmenter, top
 from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
 
 from .analysis import WORD, find_stems, stem_word
-from .docsets import Mask, matching_docs
+from .docsets import Mask, expanded_terms, indexed, matching_docs
 from .facets import column_values, newest_first
 from .facets import count as count_facets
 from .model import Hit, SearchResults, Snippet, Span
@@ -545,7 +545,7 @@ def _highlight_terms(searcher: Any, q: Q.Query) -> dict[str, tuple[bytes, ...]]:
     out: dict[str, set[bytes]] = {}
     for leaf in pos.leaves() if not pos.is_leaf() else [pos]:
         try:
-            expanded = list(leaf.expanded_terms(reader, phrases=True))
+            expanded = expanded_terms(searcher, leaf)
         except Exception:  # noqa: BLE001 - odd queries: no highlight rather than no results
             continue
         for field, text in expanded:
@@ -555,7 +555,7 @@ def _highlight_terms(searcher: Any, q: Q.Query) -> dict[str, tuple[bytes, ...]]:
                 btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
             except Exception:  # noqa: BLE001 - a value the field cannot encode (date:"x")
                 continue
-            if (field, btext) in reader:
+            if indexed(reader, field, btext):
                 out.setdefault(field, set()).add(btext)
     return {k: tuple(v) for k, v in out.items()}
 
