@@ -22,8 +22,19 @@ MAX_DIRS = 50_000
 _KEY = "scan"
 
 
-def folder_mtimes(roots: Sequence[Path]) -> dict[str, int] | None:
-    """mtime of every folder under the roots (None when there are too many to track)."""
+def folder_mtimes(
+    roots: Sequence[Path], known: dict[str, int] | None = None
+) -> dict[str, int] | None:
+    """mtime of every folder under the roots (None when there are too many to track).
+
+    Finding a folder's subfolders means listing every entry in it (100k files: a
+    third of a second).  A folder whose mtime is the one in ``known`` (the last
+    scan's answer) still has the same entries, so its subfolders are taken from
+    ``known`` and only folders that changed are listed.
+    """
+    children: dict[str, list[str]] = {}
+    for d in known or ():
+        children.setdefault(os.path.dirname(d), []).append(d)
     out: dict[str, int] = {}
     seen: set[str] = set()
     stack = [str(r) for r in roots]
@@ -34,45 +45,58 @@ def folder_mtimes(roots: Sequence[Path]) -> dict[str, int] | None:
         except OSError:
             out[d] = -1  # missing: a root reappearing must trigger a full scan
             continue
-        if not os.path.isdir(d):
-            out[d] = st.st_mtime_ns
-            continue
         out[d] = st.st_mtime_ns
-        try:
-            with os.scandir(d) as it:
-                for e in it:
-                    if e.name.startswith("."):
-                        continue
-                    try:
-                        if not e.is_dir():
-                            continue
-                        if e.is_symlink():
-                            real = os.path.realpath(e.path)
-                            if real in seen:
-                                continue
-                            seen.add(real)
-                    except OSError:
-                        continue
-                    stack.append(e.path)
-                    if len(out) + len(stack) > MAX_DIRS:
-                        return None
-        except OSError:
+        if not os.path.isdir(d):
             continue
+        if known is not None and known.get(d) == st.st_mtime_ns:
+            stack.extend(c for c in children.get(d, ()) if c not in out)
+        else:
+            stack.extend(_subfolders(d, seen))
+        if len(out) + len(stack) > MAX_DIRS:
+            return None
     return out
+
+
+def _subfolders(d: str, seen: set[str]) -> list[str]:
+    found = []
+    try:
+        with os.scandir(d) as it:
+            for e in it:
+                if e.name.startswith("."):
+                    continue
+                try:
+                    if not e.is_dir():
+                        continue
+                    if e.is_symlink():
+                        real = os.path.realpath(e.path)
+                        if real in seen:
+                            continue
+                        seen.add(real)
+                except OSError:
+                    continue
+                found.append(e.path)
+    except OSError:
+        pass
+    return found
 
 
 def corpus_files(
     roots: Sequence[Path], manifest: Manifest | None
 ) -> tuple[list[str], list[Skipped], dict | None]:
     """(candidate files, skipped entries, state to save with ``remember``)."""
-    mtimes = folder_mtimes(roots)
     key = [str(r) for r in roots]
-    if manifest is not None and mtimes is not None:
+    cached = None
+    if manifest is not None:
         try:
             cached = json.loads(manifest.get_meta(_KEY) or "null")
         except ValueError:
             cached = None
-        if cached and cached.get("roots") == key and cached.get("dirs") == mtimes:
+    if not (isinstance(cached, dict) and cached.get("roots") == key):
+        cached = None
+    known = cached.get("dirs") if cached else None
+    mtimes = folder_mtimes(roots, known if isinstance(known, dict) else None)
+    if cached and mtimes is not None:
+        if cached.get("dirs") == mtimes:
             skipped = [Skipped(p, r) for p, r in cached["skipped"]]
             return list(cached["files"]), skipped, None
     files: list[str] = []

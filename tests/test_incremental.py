@@ -341,3 +341,37 @@ def test_chunks_take_every_file_once_and_end_with_even_shares(n):
     if n > 1:
         last_two = [len(p) for p in parts[-2:]]
         assert max(last_two) - min(last_two) <= 1
+
+
+def test_files_appearing_anywhere_in_nested_folders_are_found(tmp_path, monkeypatch):
+    """The scan only lists folders whose mtime changed: a file added deep down, a new
+    subfolder, a removed one and a symlink loop are all still seen (or survived)."""
+    root = tmp_path / "c"
+    deep = root / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    write_json(deep, 1)
+    write_json(root / "a", 2)
+    (root / "a" / "loop").symlink_to(root / "a", target_is_directory=True)
+    with Library.open([root], tmp_path / "ix") as lib:
+        assert lib.update().added == 2
+        listed: list[str] = []
+        real_scandir = os.scandir
+
+        def counting(path="."):
+            listed.append(str(path))
+            return real_scandir(path)
+
+        monkeypatch.setattr(os, "scandir", counting)
+        assert not lib.needs_update()
+        assert listed == []  # nothing changed: no folder had to be listed
+        write_json(deep, 3)  # only c's mtime changes
+        assert lib.update().added == 1
+        (root / "a" / "d").mkdir()  # a's mtime changes; d is new
+        write_json(root / "a" / "d", 4)
+        assert lib.update().added == 1
+        for p in (root / "a" / "b" / "c").iterdir():
+            p.unlink()
+        (root / "a" / "b" / "c").rmdir()
+        report = lib.update()
+        assert report.removed == 2
+        assert lib.search("*", limit=10).total == 2
