@@ -766,6 +766,7 @@ class StoredArticles(Sequence[Article]):
         self._live: list[int] | None = None  # listed only when the whole corpus is read
         self._columns: dict[str, ColumnView] = {}
         self._near: dict[tuple[int, int], list[str]] = {}
+        self._numbers: dict[str, int | None] = {}
 
     @property
     def _docnums(self) -> list[int]:
@@ -795,8 +796,12 @@ class StoredArticles(Sequence[Article]):
         return unpack_article(self._s.stored_fields(docnum)["article"])
 
     def _docnum(self, article_id: str) -> int | None:
-        """The live document with this id, looked up in the id field's postings."""
-        return self._s.document_number(id=article_id)
+        """The live document with this id, looked up in the id field's postings (once:
+        the corpus pass asks for an article's story, entities and text in turn, and
+        each lookup visits every segment)."""
+        if article_id not in self._numbers:
+            self._numbers[article_id] = self._s.document_number(id=article_id)
+        return self._numbers[article_id]
 
     def get(self, article_id: str) -> Article | None:
         n = self._docnum(article_id)
