@@ -164,12 +164,16 @@ def queries(words: list[str], k: int, seed: int = 3) -> list[str]:
 
 
 def forget_postings() -> None:
-    """Drop the engine's cache of decoded postings (docsets.postings)."""
-    from index import docsets
+    """Drop the engine's cache of decoded postings (docsets.postings) and of the terms
+    each prefix was found to expand to."""
+    from index import columns, docsets
 
     with docsets._LOCK:
         docsets._CACHE.clear()
         docsets._cached = 0
+    with columns._PER_SEGMENT_LOCK:
+        for key in [k for k in columns._PER_SEGMENT if k[1].startswith("prefix")]:
+            del columns._PER_SEGMENT[key]
 
 
 def engine_times(library, qs: list[str], limit: int) -> list[float]:

@@ -172,6 +172,12 @@ def prefix_terms(reader: Any, field: str, prefix: bytes) -> list[bytes] | None:
     )
     if per_leaf is None:
         return None
+    for (leaf, _), present in zip(leaves(reader), per_leaf, strict=True):
+        key = _key(leaf)
+        with _LOCK:
+            evicted = key is not None and any((*key, field, t) not in _CACHE for t in present)
+        if evicted:  # the term list is remembered but postings left the cache: re-read
+            _scan(leaf, field, prefix)
     union = sorted(set().union(*per_leaf))
     for (leaf, _), present in zip(leaves(reader), per_leaf, strict=True):
         if len(present) < len(union):

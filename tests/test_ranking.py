@@ -247,6 +247,10 @@ def test_prefixes_read_per_segment_match_and_rank_as_whooshs_expansion(tmp_path,
     ours = run()
     assert ours[0][0] == 5 and ours[2][0] == 4 and ours[4][0] == 0
     assert len(docsets.leaves(lib.searcher().reader())) > 1
+    with docsets._LOCK:  # postings evicted, the expansions remembered: read again
+        docsets._CACHE.clear()
+        docsets._cached = 0
+    assert run() == ours
     forget()
     monkeypatch.setattr(docsets, "_scan", lambda leaf, field, prefix: None)  # Whoosh expands
     assert run() == ours
