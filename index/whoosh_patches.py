@@ -12,6 +12,11 @@
    tiny reads through the compound file's Python layers per block, a quarter of a
    cold search.  We read the header with one ``get`` and unpickle from memory.
 
+4. Merging a segment (``add_reader``) walks ``iter_postings``, which lists the terms
+   and then looks each one up again by hash for its postings: ~0.1 ms a term, two
+   thirds of folding a few tiny segments (20k terms) into a commit.  We take each
+   term's postings from the term info found by the same ordered pass.
+
 All leave results byte-for-byte unchanged; they only remove repeated work.
 """
 
@@ -20,7 +25,7 @@ from __future__ import annotations
 import io
 import pickle
 
-from whoosh import writing
+from whoosh import reading, writing
 from whoosh.codec import whoosh3
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
@@ -97,6 +102,47 @@ def _goto(self, position):  # type: ignore[no-untyped-def]
     self._maxlength = byte_to_length(mxlen)
 
 
+_original_iter_postings = reading.SegmentReader.iter_postings
+
+
+def _iter_postings(self):  # type: ignore[no-untyped-def]
+    terms = self._terms
+    codec = getattr(terms, "_codec", None)
+    if self.is_closed or codec is None or not hasattr(terms, "items"):
+        yield from _original_iter_postings(self)
+        return
+    schema = self.schema
+    deleted = self.deleted_docs_set
+    for (fieldname, btext), info in terms.items():
+        if fieldname not in schema:
+            continue
+        m = codec.postings_reader(
+            terms._postfile, info, schema[fieldname].format, term=(fieldname, btext)
+        )
+        if isinstance(m, whoosh3.W3LeafMatcher):  # a block at a time
+            while not m._atend:
+                m._read_ids()
+                m._read_weights()
+                m._read_values()
+                ids, weights, values = m._ids, m._weights, m._values
+                if not (len(ids) == len(weights) == len(values)):
+                    break  # not a layout we know: Whoosh's own walk below
+                for docnum, weight, value in zip(ids, weights, values, strict=True):
+                    if docnum not in deleted:
+                        yield (fieldname, btext, docnum, weight, value)
+                if m._lastblock:
+                    m._atend = True
+                    break
+                m._next_block()
+            if m._atend:
+                continue
+        while m.is_active():
+            docnum = m.id()
+            if docnum not in deleted:
+                yield (fieldname, btext, docnum, m.weight(), m.value())
+            m.next()
+
+
 def apply() -> None:
     if getattr(whoosh3.W3PerDocReader, "_reader_patched", False):
         return
@@ -104,6 +150,7 @@ def apply() -> None:
     whoosh3.W3PerDocReader._reader_patched = True
     writing.SegmentWriter._flush_segment = _flush_segment
     whoosh3.W3LeafMatcher._goto = _goto
+    reading.SegmentReader.iter_postings = _iter_postings
 
 
 apply()

@@ -138,3 +138,38 @@ def test_an_index_with_stock_and_split_segments_searches_as_one(tmp_path):
         kinds = {type(r.segment().codec()).__name__ for r, _ in docsets.leaves(searcher.reader())}
         assert kinds == {"SplitCodec"}
         assert int(docsets.matching_docs(searcher, Q.Term("body", "ferri")).sum()) == 350
+
+
+@pytest.mark.parametrize("codec", [None, SplitCodec()])
+def test_merging_segments_keeps_every_live_posting(tmp_path, codec):
+    """Merging reads each segment's postings in one ordered pass over its terms
+    (whoosh_patches): the same postings as Whoosh's own walk, deleted ones left out."""
+    from whoosh import reading
+
+    from index import whoosh_patches
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    rng = random.Random(4)
+    for batch in range(3):
+        docs = _docs(rng, 60)
+        for d in docs:
+            d["id"] = f"{batch}-{d['id']}"
+        _fill(ix, docs, codec)
+    writer = ix.writer(codec=codec) if codec else ix.writer()
+    for i in range(0, 60, 3):
+        writer.delete_by_term("id", f"1-{i}")
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        for leaf, _ in docsets.leaves(searcher.reader()):
+            ours = list(leaf.iter_postings())
+            whooshs = list(whoosh_patches._original_iter_postings(leaf))
+            assert ours == whooshs and ours
+            assert isinstance(leaf, reading.SegmentReader)
+    before = _postings(ix)  # what searches see: live documents only
+    writer = ix.writer(codec=codec) if codec else ix.writer()
+    writer.commit(optimize=True)
+    after = _postings(ix)
+    with ix.searcher() as searcher:
+        assert searcher.doc_count_all() == 160  # the 20 deleted documents are gone
+    # every live posting is kept (docnums renumbered past the deleted ones)
+    assert {k: len(v) for k, v in after.items() if v} == {k: len(v) for k, v in before.items() if v}
