@@ -164,16 +164,10 @@ def queries(words: list[str], k: int, seed: int = 3) -> list[str]:
 
 
 def forget_postings() -> None:
-    """Drop the engine's cache of decoded postings (docsets.postings) and of the terms
-    each prefix was found to expand to."""
-    from index import columns, docsets
+    """Drop the engine's cached postings and prefix expansions (docsets.py)."""
+    from index import docsets
 
-    with docsets._LOCK:
-        docsets._CACHE.clear()
-        docsets._cached = 0
-    with columns._PER_SEGMENT_LOCK:
-        for key in [k for k in columns._PER_SEGMENT if k[1].startswith("prefix")]:
-            del columns._PER_SEGMENT[key]
+    docsets.forget()
 
 
 def engine_times(library, qs: list[str], limit: int) -> list[float]:

@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from .blocks import SplitLeafMatcher
-from .columns import leaves, per_segment
+from .columns import leaves
 
 Mask = np.ndarray  # bool, one entry per docnum (deleted documents included)
 
@@ -167,17 +167,9 @@ def prefix_terms(reader: Any, field: str, prefix: bytes) -> list[bytes] | None:
     a term some segment lacks is cached there as empty, so the mask and the
     ranking that follow look nothing up again.
     """
-    per_leaf = per_segment(
-        reader, f"prefix\0{field}\0{prefix.hex()}", lambda leaf: _scan(leaf, field, prefix)
-    )
-    if per_leaf is None:
+    per_leaf = [_expansion(leaf, field, prefix) for leaf, _ in leaves(reader)]
+    if any(present is None for present in per_leaf):
         return None
-    for (leaf, _), present in zip(leaves(reader), per_leaf, strict=True):
-        key = _key(leaf)
-        with _LOCK:
-            evicted = key is not None and any((*key, field, t) not in _CACHE for t in present)
-        if evicted:  # the term list is remembered but postings left the cache: re-read
-            _scan(leaf, field, prefix)
     union = sorted(set().union(*per_leaf))
     for (leaf, _), present in zip(leaves(reader), per_leaf, strict=True):
         if len(present) < len(union):
@@ -187,6 +179,44 @@ def prefix_terms(reader: Any, field: str, prefix: bytes) -> list[bytes] | None:
                     if term not in present:
                         _remember((*key, field, term), _EMPTY, only_if_missing=True)
     return union
+
+
+def _expansion(leaf: Any, field: str, prefix: bytes) -> frozenset[bytes] | None:
+    """The terms of one segment starting with ``prefix`` (remembered: segments never
+    change); the scan runs again when their postings have left the cache."""
+    global _expanded
+    segment = _key(leaf)
+    if segment is None:
+        return None
+    key = (*segment, field, prefix)
+    with _LOCK:
+        found = _EXPANSIONS.get(key)
+        if found is not None:
+            _EXPANSIONS.move_to_end(key)
+            evicted = any((*segment, field, t) not in _CACHE for t in found)
+    if found is not None:
+        if evicted:
+            _scan(leaf, field, prefix)
+        return found
+    found = _scan(leaf, field, prefix)
+    if found is not None:
+        with _LOCK:
+            if key not in _EXPANSIONS:
+                _EXPANSIONS[key] = found
+                _expanded += len(found) + 1
+            while _expanded > _EXPANSION_TERMS and len(_EXPANSIONS) > 1:
+                _, old = _EXPANSIONS.popitem(last=False)
+                _expanded -= len(old) + 1
+    return found
+
+
+def forget() -> None:
+    """Drop every cached posting list and prefix expansion (benchmarks time cold searches)."""
+    global _cached, _expanded
+    with _LOCK:
+        _CACHE.clear()
+        _EXPANSIONS.clear()
+        _cached = _expanded = 0
 
 
 def expanded_terms(searcher: Any, q: Q.Query) -> list[tuple[str, Any]]:
@@ -248,6 +278,12 @@ _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 _CACHE: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 _CACHE_POSTINGS = 2_000_000  # postings kept across searches (~16 MB)
 _cached = 0
+# per (segment, field, prefix): the segment's terms with that prefix; bounded by the
+# number of terms held, apart from the per-segment caches (which a long session of
+# distinct prefixes would otherwise flush, facet columns and field lengths included)
+_EXPANSIONS: OrderedDict[tuple, frozenset[bytes]] = OrderedDict()
+_EXPANSION_TERMS = 200_000
+_expanded = 0
 _LOCK = threading.Lock()
 
 

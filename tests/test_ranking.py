@@ -209,7 +209,7 @@ def test_prefixes_read_per_segment_match_and_rank_as_whooshs_expansion(tmp_path,
     """``har*`` is read by one ordered scan of each segment's terms; the words it
     expands to live in different segments (some in one only, one rewritten), and the
     matches, total and scores must be those of Whoosh's own expansion."""
-    from index import columns, docsets
+    from index import docsets
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -236,14 +236,7 @@ def test_prefixes_read_per_segment_match_and_rank_as_whooshs_expansion(tmp_path,
             out.append((r.total, [(h.id, round(h.score, 9)) for h in r.hits]))
         return out
 
-    def forget():
-        with docsets._LOCK:
-            docsets._CACHE.clear()
-            docsets._cached = 0
-        with columns._PER_SEGMENT_LOCK:
-            columns._PER_SEGMENT.clear()
-
-    forget()
+    docsets.forget()
     ours = run()
     assert ours[0][0] == 5 and ours[2][0] == 4 and ours[4][0] == 0
     assert len(docsets.leaves(lib.searcher().reader())) > 1
@@ -251,7 +244,13 @@ def test_prefixes_read_per_segment_match_and_rank_as_whooshs_expansion(tmp_path,
         docsets._CACHE.clear()
         docsets._cached = 0
     assert run() == ours
-    forget()
+    # many distinct prefixes: their expansions stay within their own budget
+    monkeypatch.setattr(docsets, "_EXPANSION_TERMS", 20)
+    for a in "abcdefghij":
+        lib.search(f"{a}*", limit=1, facets=False)
+    assert docsets._expanded <= 20 and len(docsets._EXPANSIONS) < 40
+    assert run() == ours
+    docsets.forget()
     monkeypatch.setattr(docsets, "_scan", lambda leaf, field, prefix: None)  # Whoosh expands
     assert run() == ours
     lib.close()
