@@ -37,7 +37,7 @@ from .model import Hit, SearchResults, Snippet, Span
 from .ranking import field_lengths
 from .ranking import top as rank_top
 from .schema import unpack_article
-from .spelling import correct_query, vocabulary
+from .spelling import correct_query, vocabulary, words_with_prefix
 
 TEXT_FIELDS = ("title", "body")
 EXACT_FIELDS = ("outlet", "entity", "story", "id", "path")
@@ -477,7 +477,7 @@ def _expand_pattern(searcher: Any, q: Q.Query) -> Q.Query:
     if not pattern or not pattern[0].isalpha():
         return q
     if isinstance(q, Q.Prefix):
-        words = [w for w in vocabulary(pattern[0]) if w.startswith(pattern)]
+        words = words_with_prefix(pattern)
     else:
         rx = re.compile(fnmatch.translate(pattern))
         words = [w for w in vocabulary(pattern[0]) if rx.match(w)]

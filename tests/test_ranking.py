@@ -209,8 +209,9 @@ def test_prefixes_read_per_segment_match_and_rank_as_whooshs_expansion(tmp_path,
     """``har*`` is read by one ordered scan of each segment's terms; the words it
     expands to live in different segments (some in one only, one rewritten), and the
     matches, total and scores must be those of Whoosh's own expansion."""
-    from index import docsets
+    from index import build, docsets
 
+    monkeypatch.setattr(build, "MERGE_AT", 1000)  # keep each commit's segment apart
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     lib = Library.open([corpus], tmp_path / "ix")
