@@ -50,6 +50,8 @@ def vocabulary(initial: str) -> list[str]:
             for w in words:
                 if w.isalpha():
                     _vocab.setdefault(w[0], []).append(w)
+            for first, listed in _vocab.items():  # for words_with_prefix
+                _sorted[first] = sorted((w, rank) for rank, w in enumerate(listed))
         return _vocab.get(initial, [])
 
 
@@ -59,11 +61,8 @@ def words_with_prefix(prefix: str) -> list[str]:
     (~3 ms a ``prefix*`` query)."""
     if not prefix:
         return []
-    words = vocabulary(prefix[0])
-    with _vocab_lock:
-        index = _sorted.get(prefix[0])
-        if index is None:
-            index = _sorted[prefix[0]] = sorted((w, rank) for rank, w in enumerate(words))
+    vocabulary(prefix[0])  # loads the lists
+    index = _sorted.get(prefix[0], [])
     lo = bisect_left(index, (prefix,))
     hi = bisect_left(index, (prefix + "\U0010ffff",))
     return [w for w, _ in sorted(index[lo:hi], key=lambda pair: pair[1])]

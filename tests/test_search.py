@@ -300,3 +300,14 @@ def test_bad_parts_are_dropped_not_the_whole_query(lib):
     assert r.total == 4 and "date:2023-13" in r.message
     r = lib.search("(ferry OR)", limit=50)
     assert r.total == 4
+
+
+@pytest.mark.parametrize("prefix", ["inte", "a", "zz", "char", "qu", "xylo"])
+def test_dictionary_words_for_a_prefix_come_most_frequent_first(prefix):
+    """prefix* adds the stems of the commonest English words it matches (up to a cap):
+    the binary search must list exactly those words, in frequency order."""
+    from index.spelling import vocabulary, words_with_prefix
+
+    expected = [w for w in vocabulary(prefix[0]) if w.startswith(prefix)]
+    assert words_with_prefix(prefix) == expected
+    assert prefix != "inte" or expected[:3] == ["international", "interest", "internet"]
