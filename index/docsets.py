@@ -143,7 +143,7 @@ def _prefix(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Prefix) -
         btext = searcher.schema[q.fieldname].to_bytes(q.text)
     except Exception:  # noqa: BLE001 - a field or value that cannot hold the prefix
         return None
-    terms = prefix_terms(searcher.reader(), q.fieldname, btext)
+    terms = prefix_terms(searcher.reader(), q.fieldname, btext) if btext else None
     if terms is None:
         return None
     out = np.zeros(n, dtype=bool)
