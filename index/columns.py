@@ -7,6 +7,7 @@ column (no document in that segment had a value), which shifts every later docnu
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from bisect import bisect_right
 from collections.abc import Callable
@@ -18,6 +19,21 @@ T = TypeVar("T")
 def leaves(reader: Any) -> list[tuple[Any, int]]:
     """(segment reader, first docnum) for each segment; a one-segment reader is its own."""
     return reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+
+
+def segment_id(leaf: Any) -> str | None:
+    """The id of ``leaf``'s segment, which keys every per-segment cache (remembered on
+    the reader object: Whoosh formats it anew on every call); None without a segment."""
+    found = getattr(leaf, "_reader_segment_id", _UNSET)
+    if found is _UNSET:
+        segment = leaf.segment() if hasattr(leaf, "segment") else None
+        found = segment.segment_id() if segment is not None else None
+        with contextlib.suppress(AttributeError):
+            leaf._reader_segment_id = found
+    return found
+
+
+_UNSET = object()
 
 
 class ColumnView:
@@ -58,8 +74,8 @@ def per_segment(reader: Any, name: str, compute: Callable[[Any], T | None]) -> l
     commit only new segments are computed.  None if ``compute`` gives None for one."""
     out: list[T] = []
     for leaf, _offset in leaves(reader):
-        segment = leaf.segment() if hasattr(leaf, "segment") else None
-        key = (segment.segment_id(), name) if segment is not None else None
+        segment = segment_id(leaf)
+        key = (segment, name) if segment is not None else None
         with _PER_SEGMENT_LOCK:
             value = _PER_SEGMENT.get(key) if key else None
         if value is None:

@@ -13,7 +13,6 @@ column codes, facets.py) and the ranking (ranking.py).
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from array import array
 from collections import OrderedDict
@@ -25,7 +24,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from .blocks import SplitLeafMatcher
-from .columns import leaves
+from .columns import leaves, segment_id
 
 Mask = np.ndarray  # bool, one entry per docnum (deleted documents included)
 
@@ -173,11 +172,11 @@ def prefix_terms(reader: Any, field: str, prefix: bytes) -> list[bytes] | None:
     union = sorted(set().union(*per_leaf))
     for (leaf, _), present in zip(leaves(reader), per_leaf, strict=True):
         if len(present) < len(union):
-            key = _key(leaf)
-            if key is not None:
+            segment = segment_id(leaf)
+            if segment is not None:
                 for term in union:
                     if term not in present:
-                        _remember((*key, field, term), _EMPTY, only_if_missing=True)
+                        _remember((segment, field, term), _EMPTY, only_if_missing=True)
     return union
 
 
@@ -185,15 +184,15 @@ def _expansion(leaf: Any, field: str, prefix: bytes) -> frozenset[bytes] | None:
     """The terms of one segment starting with ``prefix`` (remembered: segments never
     change); the scan runs again when their postings have left the cache."""
     global _expanded
-    segment = _key(leaf)
+    segment = segment_id(leaf)
     if segment is None:
         return None
-    key = (*segment, field, prefix)
+    key = (segment, field, prefix)
     with _LOCK:
         found = _EXPANSIONS.get(key)
         if found is not None:
             _EXPANSIONS.move_to_end(key)
-            evicted = any((*segment, field, t) not in _CACHE for t in found)
+            evicted = any((segment, field, t) not in _CACHE for t in found)
     if found is not None:
         if evicted:
             _scan(leaf, field, prefix)
@@ -241,8 +240,8 @@ def indexed(reader: Any, field: str, btext: bytes) -> bool:
 def _scan(leaf: Any, field: str, prefix: bytes) -> frozenset[bytes] | None:
     terms = getattr(leaf, "_terms", None)
     codec = getattr(terms, "_codec", None)
-    key = _key(leaf)
-    if codec is None or key is None or not hasattr(terms, "items_from"):
+    segment = segment_id(leaf)
+    if codec is None or segment is None or not hasattr(terms, "items_from"):
         return None
     fmt = leaf.schema[field].format
     found = []
@@ -250,28 +249,13 @@ def _scan(leaf: Any, field: str, prefix: bytes) -> frozenset[bytes] | None:
         if name != field or not tbytes.startswith(prefix):
             break
         found.append(tbytes)
-        cache_key = (*key, field, tbytes)
+        cache_key = (segment, field, tbytes)
         with _LOCK:
             cached = cache_key in _CACHE
         if not cached:
             matcher = codec.postings_reader(terms._postfile, info, fmt, term=(field, tbytes))
             _remember(cache_key, _read(matcher))
     return frozenset(found)
-
-
-def _key(leaf: Any) -> tuple | None:
-    """The cache key part naming ``leaf``'s segment (remembered on the reader object:
-    Whoosh formats the segment id anew on every call)."""
-    key = getattr(leaf, "_docsets_key", _UNSET)
-    if key is _UNSET:
-        segment = leaf.segment() if hasattr(leaf, "segment") else None
-        key = (segment.segment_id(),) if segment is not None else None
-        with contextlib.suppress(AttributeError):
-            leaf._docsets_key = key
-    return key
-
-
-_UNSET = object()
 
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
@@ -291,8 +275,8 @@ def postings(leaf: Any, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarra
     """(segment-local ids, weights) of one term in one segment as arrays, deleted
     documents included.  Cached: typing a query repeats its words search after
     search, and ranking.py reads the same postings again for their weights."""
-    segment = _key(leaf)
-    key = (*segment, field, btext) if segment is not None else None
+    segment = segment_id(leaf)
+    key = (segment, field, btext) if segment is not None else None
     if key is not None:
         with _LOCK:
             hit = _CACHE.get(key)
