@@ -138,11 +138,7 @@ def _multi(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Query) -> 
 
 def _prefix(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Prefix) -> Mask | None:
     """``prefix*`` from one ordered scan per segment (None: Whoosh expands it)."""
-    try:
-        btext = searcher.schema[q.fieldname].to_bytes(q.text)
-    except Exception:  # noqa: BLE001 - a field or value that cannot hold the prefix
-        return None
-    terms = prefix_terms(searcher.reader(), q.fieldname, btext) if btext else None
+    terms = _prefix_of(searcher, q)
     if terms is None:
         return None
     out = np.zeros(n, dtype=bool)
@@ -152,6 +148,16 @@ def _prefix(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Prefix) -
         if ids:
             out[offset + np.concatenate(ids)] = True
     return out
+
+
+def _prefix_of(searcher: Any, q: Q.Prefix) -> list[bytes] | None:
+    """``prefix_terms`` for a Prefix query; None (Whoosh decides) for an empty prefix
+    or a field that cannot hold it."""
+    try:
+        btext = searcher.schema[q.fieldname].to_bytes(q.text)
+    except Exception:  # noqa: BLE001 - a field or value that cannot hold the prefix
+        return None
+    return prefix_terms(searcher.reader(), q.fieldname, btext) if btext else None
 
 
 def prefix_terms(reader: Any, field: str, prefix: bytes) -> list[bytes] | None:
@@ -221,12 +227,8 @@ def forget() -> None:
 def expanded_terms(searcher: Any, q: Q.Query) -> list[tuple[str, Any]]:
     """The (field, term) pairs a leaf query stands for (Whoosh's ``expanded_terms``);
     a plain prefix from the per-segment scan above, which the mask has already made."""
-    if type(q) is Q.Prefix and q.fieldname in searcher.schema:
-        try:
-            btext = searcher.schema[q.fieldname].to_bytes(q.text)
-        except Exception:  # noqa: BLE001 - Whoosh decides what such a prefix means
-            btext = None
-        found = prefix_terms(searcher.reader(), q.fieldname, btext) if btext else None
+    if type(q) is Q.Prefix:
+        found = _prefix_of(searcher, q)
         if found is not None:
             return [(q.fieldname, t) for t in found]
     return list(q.expanded_terms(searcher.reader(), phrases=True))
