@@ -172,10 +172,13 @@ def prefix_terms(reader: Any, field: str, prefix: bytes) -> list[bytes] | None:
     a term some segment lacks is cached there as empty, so the mask and the
     ranking that follow look nothing up again.
     """
-    per_leaf = [_expansion(leaf, field, prefix) for leaf, _ in leaves(reader)]
-    if any(present is None for present in per_leaf):
+    found = [_expansion(leaf, field, prefix) for leaf, _ in leaves(reader)]
+    if any(present is None for present, _ in found):
         return None
+    per_leaf = [present for present, _ in found]
     union = sorted(set().union(*per_leaf))
+    if not any(scanned for _, scanned in found):
+        return union  # the absences were recorded when the segments were scanned
     for (leaf, _), present in zip(leaves(reader), per_leaf, strict=True):
         if len(present) < len(union):
             segment = segment_id(leaf)
@@ -186,13 +189,14 @@ def prefix_terms(reader: Any, field: str, prefix: bytes) -> list[bytes] | None:
     return union
 
 
-def _expansion(leaf: Any, field: str, prefix: bytes) -> frozenset[bytes] | None:
-    """The terms of one segment starting with ``prefix`` (remembered: segments never
-    change); the scan runs again when their postings have left the cache."""
+def _expansion(leaf: Any, field: str, prefix: bytes) -> tuple[frozenset[bytes] | None, bool]:
+    """(the terms of one segment starting with ``prefix``, whether the segment was
+    scanned now).  Remembered, as segments never change; scanned again when the
+    terms' postings have left the cache."""
     global _expanded
     segment = segment_id(leaf)
     if segment is None:
-        return None
+        return None, False
     key = (segment, field, prefix)
     with _LOCK:
         found = _EXPANSIONS.get(key)
@@ -202,7 +206,7 @@ def _expansion(leaf: Any, field: str, prefix: bytes) -> frozenset[bytes] | None:
     if found is not None:
         if evicted:
             _scan(leaf, field, prefix)
-        return found
+        return found, evicted
     found = _scan(leaf, field, prefix)
     if found is not None:
         with _LOCK:
@@ -212,7 +216,7 @@ def _expansion(leaf: Any, field: str, prefix: bytes) -> frozenset[bytes] | None:
             while _expanded > _EXPANSION_TERMS and len(_EXPANSIONS) > 1:
                 _, old = _EXPANSIONS.popitem(last=False)
                 _expanded -= len(old) + 1
-    return found
+    return found, True
 
 
 def forget() -> None:
