@@ -30,7 +30,6 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from . import blocks
-from .blocks import SplitCodec
 from .ingest import FileResult, parse_file
 from .locking import release_inherited
 from .schema import document, unpack_article
@@ -138,9 +137,7 @@ def _write_segment(
     half-written segment is removed."""
     tmp = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
-    writer = SegmentWriter(
-        whoosh_index.create_in(str(tmp), schema), _lk=False, limitmb=WRITER_MB, codec=SplitCodec()
-    )
+    writer = blocks.writer(whoosh_index.create_in(str(tmp), schema), _lk=False, limitmb=WRITER_MB)
     try:
         fill(writer)
         if not writer._added:

@@ -119,8 +119,9 @@ _NO_FREQUENCY = 1e-9  # wordfreq's floor for an unknown word (Zipf 0)
 
 def zipf(word: str) -> float:
     """wordfreq's ``zipf_frequency(word, "en")``, looked up directly for a plain
-    lower-case ASCII word: such a word is its own single token, and wordfreq's
-    tokenizer (~85 µs a call) was a third of weighing a corpus' vocabulary."""
+    lower-case ASCII word: such a word is its own single token, so wordfreq's
+    tokenizer can be skipped (2.3 µs a word instead of 11; a 100k corpus pass
+    weighs ~300k distinct words)."""
     if not (word.isascii() and word.isalpha() and word.islower()):
         return zipf_frequency(word, "en")
     freq = get_frequency_dict("en", "best").get(word)
