@@ -20,6 +20,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from .safe import safe_text, snippet_text
+from .wrapped import WrappedText
 
 if TYPE_CHECKING:
     from index.model import Hit
@@ -62,6 +63,7 @@ class ResultList(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.auto_links = False  # rows hold no links: skip a restyle of every drawn line
         self.hits: list[Hit] = []
 
     def show_hits(self, hits: Sequence[Hit], *, keep_cursor: bool = True) -> None:
@@ -71,7 +73,9 @@ class ResultList(OptionList):
         self.hits = list(hits)
         # one set_options, not clear + add: the list's size changes once, not twice,
         # which spares a layout pass and the scrollbars' redraws on every search
-        self.set_options(Option(hit_prompt(h), id=f"h{i}") for i, h in enumerate(self.hits))
+        self.set_options(
+            Option(WrappedText(hit_prompt(h)), id=f"h{i}") for i, h in enumerate(self.hits)
+        )
         if not self.hits:
             return
         index = 0

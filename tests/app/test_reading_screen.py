@@ -122,7 +122,7 @@ async def test_markup_and_escapes_in_article_text_show_literally(harness):
     async with app.run_test(size=(100, 30)) as pilot:
         await harness.ready(pilot)
         await harness.search(pilot, "guide")
-        row = app.screen.query_one(ResultList).get_option_at_index(0).prompt
+        row = app.screen.query_one(ResultList).get_option_at_index(0).prompt.text
         assert "[bold]not bold[/]" in row.plain and "[link=x]Tricky[/link]" in row.plain
         await pilot.press("enter", "enter")
         await harness.ready(pilot)

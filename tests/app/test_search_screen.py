@@ -63,7 +63,7 @@ async def test_typing_shows_ranked_results_as_posted_messages(harness):
         summary = str(app.screen.query_one("#summary").render())
         assert "2 results" in summary
         # The snippet row highlights the matched word.
-        prompt = app.screen.query_one(ResultList).get_option_at_index(0).prompt
+        prompt = app.screen.query_one(ResultList).get_option_at_index(0).prompt.text
         assert isinstance(prompt, Text)
         lit = {
             prompt.plain[s.start : s.end].lower() for s in prompt.spans if "reverse" in str(s.style)
