@@ -102,7 +102,7 @@ class _Columns:
         # live docnums, newest first (undated last): the empty query and date sorting.
         # Same-day ties go by content hash, not docnum or id: docnums follow the order
         # files were indexed in and ids derive from paths, both differ between machines.
-        hashes = np.array(column_values(reader, "hash", self._n), dtype=str)
+        hashes = np.array(column_values(reader, "hash", self._n, raw=True), dtype=bytes)
         order = np.lexsort((np.arange(self._n), hashes, -self.dates))
         self.newest_first = order[self.live[order]]
         self.all_facets: dict[str, list[tuple[str, int]]] | None = None
@@ -125,16 +125,20 @@ class _Columns:
         return _MultiCodes([tuple(e for e in v.split(",") if e) if v else () for v in values])
 
 
-def column_values(reader: Any, name: str, n: int, numeric: bool = False) -> list:
-    """Decoded column values for every docnum (cached per segment, see columns.py)."""
+def column_values(reader: Any, name: str, n: int, numeric: bool = False, raw: bool = False) -> list:
+    """Decoded column values for every docnum (cached per segment, see columns.py);
+    ``raw``: the stored bytes, undecoded (enough to sort by)."""
 
     def decode(leaf: Any) -> list:
-        raw = ColumnView(leaf, name, 0 if numeric else b"").values(leaf)
+        values = ColumnView(leaf, name, 0 if numeric else b"").values(leaf)
         if numeric:
-            return [int(v) for v in raw]
-        return [v.decode("utf-8") if isinstance(v, bytes) else (v or "") for v in raw]
+            return [int(v) for v in values]
+        if raw:
+            return [v if isinstance(v, bytes) else b"" for v in values]
+        return [v.decode("utf-8") if isinstance(v, bytes) else (v or "") for v in values]
 
-    parts = per_segment(reader, f"column:{name}", decode) or []
+    kind = "numeric" if numeric else "raw" if raw else "text"
+    parts = per_segment(reader, f"column:{name}:{kind}", decode) or []
     return [v for part in parts for v in part]
 
 
