@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from .dates import fill_missing_dates
+from .dates import DateSurvey, fill_missing_dates
 from .model import Article
 from .stories import group_stories
 
@@ -109,12 +109,13 @@ def _neighbourhood(articles: Any, changed_ids: Iterable[str]) -> list[Article] |
 def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str]]:
     entities = _EntityMap(articles) if hasattr(articles, "entities_of") else None
     values: dict[str, dict[str, str]] = {}
-    stories = group_stories(group, entities=entities)
+    survey = DateSurvey()  # the date pass learns what it needs from the story pass' read
+    stories = group_stories(survey.watch(group), entities=entities)
     for story in stories:
         for article_id in story.article_ids:
             values[article_id] = {"story": story.id}
     related = {aid: story.article_ids for story in stories for aid in story.article_ids}
-    for article_id, when in fill_missing_dates(group, related).items():
+    for article_id, when in fill_missing_dates(group, related, survey).items():
         values.setdefault(article_id, {})["date"] = when
     if len(group) <= ENTITY_PASS_MAX:
         stored = articles.entities_of if hasattr(articles, "entities_of") else None

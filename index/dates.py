@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Article
@@ -323,26 +323,48 @@ def resolve_corpus_dates(
     return dates
 
 
-def fill_missing_dates(
-    articles: Sequence[Article], related: Mapping[str, Sequence[str]] | None = None
-) -> dict[str, str]:
-    """Only the dates ``resolve_corpus_dates`` fills in (article id -> ISO date).
+class DateSurvey:
+    """What filling dates needs from one read of the corpus: each article's own date
+    and the articles with only a weekday.  Whoever reads the corpus anyway (the story
+    pass) feeds it through ``watch``, so 100k stored articles are unpacked once."""
 
-    Reads the corpus once.  When every weekday-only article has its ``related`` ids,
-    only those dated articles are loaded and compared (``articles.get`` when the
-    sequence is lazy), so a 100k-article corpus is never held in memory.
-    """
-    own: dict[str, str] = {}
-    needy: list[tuple[Article, int]] = []
-    total = 0
-    for a in articles:
-        total += 1
+    def __init__(self) -> None:
+        self.own: dict[str, str] = {}
+        self.needy: list[tuple[Article, int]] = []
+        self.total = 0
+
+    def see(self, a: Article) -> None:
+        self.total += 1
         if a.date:
-            own[a.id] = a.date
+            self.own[a.id] = a.date
         else:
             wd = lead_weekday(_body(a))
             if wd is not None:
-                needy.append((a, wd))
+                self.needy.append((a, wd))
+
+    def watch(self, articles: Iterable[Article]) -> Iterator[Article]:
+        for a in articles:
+            self.see(a)
+            yield a
+
+
+def fill_missing_dates(
+    articles: Sequence[Article],
+    related: Mapping[str, Sequence[str]] | None = None,
+    survey: DateSurvey | None = None,
+) -> dict[str, str]:
+    """Only the dates ``resolve_corpus_dates`` fills in (article id -> ISO date).
+
+    Reads the corpus once, or not at all given the ``survey`` of a read already made.
+    When every weekday-only article has its ``related`` ids, only those dated
+    articles are loaded and compared (``articles.get`` when the sequence is lazy), so
+    a 100k-article corpus is never held in memory.
+    """
+    if survey is None:
+        survey = DateSurvey()
+        for a in articles:
+            survey.see(a)
+    own, needy, total = survey.own, survey.needy, survey.total
     if not needy:
         return {}
     if related is not None and all(related.get(a.id) for a, _ in needy):

@@ -261,9 +261,21 @@ def _document_frequency(n: int, size: int, *parts: tuple[np.ndarray, np.ndarray]
         for ptr, terms in parts:
             rows = _row_ids(ptr[lo : hi + 1] - ptr[lo]) + lo
             keys.append(rows * size + terms[ptr[lo] : ptr[hi]])
-        unique = np.unique(np.concatenate(keys))
+        unique = _unique(np.concatenate(keys))
         df += np.bincount(unique % size, minlength=size)
     return df
+
+
+def _unique(keys: np.ndarray) -> np.ndarray:
+    """``np.unique(keys)`` by sorting: NumPy 2.3+ answers plain ``np.unique`` with a
+    hash table that takes ~2 s for the 2.5M keys of a 10k-article block (a sort: 0.05 s)."""
+    keys = np.sort(keys)
+    if len(keys) < 2:
+        return keys
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return keys[first]
 
 
 def _by_blocks(n: int, rows_of: Callable[[int, int], _Part]) -> _CSR:
