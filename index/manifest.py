@@ -58,10 +58,11 @@ class Manifest:
 
     def stats(self) -> dict[str, tuple[int, int]]:
         """path -> (size, mtime_ns): all ``needs_update`` reads."""
-        return {
-            _dec(r[0]): (r[1], r[2])
-            for r in self.db.execute("SELECT path, size, mtime_ns FROM files")
-        }
+        rows = self.db.execute("SELECT path, size, mtime_ns FROM files").fetchall()
+        out = {path: (size, mtime) for path, size, mtime in rows}
+        for path in [p for p in out if p.startswith(_RAW)]:  # rare: non-UTF-8 names
+            out[_dec(path)] = out.pop(path)
+        return out
 
     def summaries_except(self, excluded: set[str]) -> tuple[int, list[tuple[str, str]]]:
         """(number of articles, [(path, skip reason)]) over every file but ``excluded``.

@@ -36,7 +36,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -830,8 +830,18 @@ class StoredArticles(Sequence[Article]):
     def story_members(self, story_id: str) -> list[str]:
         from whoosh.query import Term
 
+        return self._ids(self._s.docs_for_query(Term("story", story_id)))
+
+    def _ids(self, docnums: Iterable[int]) -> list[str]:
+        """The ids of these documents, remembering each one's docnum: the pass goes on
+        to load them by id, and a lookup by id visits every segment."""
         ids = self._column("id")
-        return [ids.text(n) for n in self._s.docs_for_query(Term("story", story_id))]
+        out = []
+        for n in docnums:
+            article_id = ids.text(n)
+            self._numbers.setdefault(article_id, n)
+            out.append(article_id)
+        return out
 
     def neighbours(self, article: Article, k: int) -> list[str]:
         """Ids of the ``k`` articles most like ``article``: more-like-this over its key
@@ -886,8 +896,7 @@ class StoredArticles(Sequence[Article]):
         live = live_mask(reader)
         live[n] = False
         ranked = top(self._s, Q.Or([Q.Term("body", t) for t in terms]), live, k) or []
-        ids = self._column("id")
-        return [ids.text(d) for d, score in ranked if score > 0]
+        return self._ids(d for d, score in ranked if score > 0)
 
 
 # ---------------------------------------------------------------------- helpers
