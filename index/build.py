@@ -32,6 +32,7 @@ from whoosh.writing import SegmentWriter
 from . import blocks
 from .ingest import FileResult, parse_file
 from .locking import release_inherited
+from .pool import use_compact_pool
 from .schema import document, unpack_article
 
 TMP_PREFIX = ".seg-"
@@ -138,6 +139,7 @@ def _write_segment(
     tmp = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     writer = blocks.writer(whoosh_index.create_in(str(tmp), schema), _lk=False, limitmb=WRITER_MB)
+    use_compact_pool(writer)  # a chunk is bounded (chunks() caps it): no spill to disk
     try:
         fill(writer)
         if not writer._added:
