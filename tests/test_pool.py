@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from test_blocks import _postings  # every posting of every field, as Whoosh reads them
 from whoosh import index as whoosh_index
 
 from index import blocks
@@ -12,20 +13,6 @@ from index.pool import CompactPool, use_compact_pool
 from index.schema import build_schema
 
 WORDS = "harbour ferry lighthouse storm council vote bridge cape relit friday élan".split()
-
-
-def _postings(ix) -> dict:
-    out = {}
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        for field, text in reader.all_terms():
-            m = reader.postings(field, text)
-            items = []
-            while m.is_active():
-                items.append((m.id(), m.weight(), m.value()))
-                m.next()
-            out[field, text] = items
-    return out
 
 
 def _docs(n: int) -> list[dict]:
