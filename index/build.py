@@ -36,7 +36,6 @@ from .pool import use_compact_pool
 from .schema import document, unpack_article
 
 TMP_PREFIX = ".seg-"
-WRITER_MB = 96
 
 _progress_queue: Any = None
 _parent_pid: int | None = None
@@ -138,8 +137,8 @@ def _write_segment(
     half-written segment is removed."""
     tmp = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
-    writer = blocks.writer(whoosh_index.create_in(str(tmp), schema), _lk=False, limitmb=WRITER_MB)
-    use_compact_pool(writer)  # a chunk is bounded (chunks() caps it): no spill to disk
+    # a chunk is bounded (chunks() caps it), so its postings stay in memory: no limit
+    writer = use_compact_pool(blocks.writer(whoosh_index.create_in(str(tmp), schema), _lk=False))
     try:
         fill(writer)
         if not writer._added:

@@ -59,16 +59,17 @@ class CompactPool:
     def iter_postings(self) -> Iterator[Posting]:
         """Every posting in Whoosh's order: field, term, docnum."""
         for key in sorted(self._terms):
-            fieldname, tbytes = key
             term = self._terms[key]
-            values, start = term.values, 0
-            postings = []
-            for docnum, weight, end in zip(term.docs, term.weights, term.ends, strict=True):
-                postings.append((fieldname, tbytes, docnum, weight, bytes(values[start:end])))
-                start = end
-            if not term.ordered:
-                postings.sort()
-            yield from postings
+            postings = self._postings(key, term)
+            yield from postings if term.ordered else sorted(postings)
+
+    @staticmethod
+    def _postings(key: tuple[str, bytes], term: _Term) -> Iterator[Posting]:
+        fieldname, tbytes = key
+        values, start = bytes(term.values), 0
+        for docnum, weight, end in zip(term.docs, term.weights, term.ends, strict=True):
+            yield fieldname, tbytes, docnum, weight, values[start:end]
+            start = end
 
     def cleanup(self) -> None:
         self._terms.clear()
