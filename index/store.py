@@ -792,18 +792,17 @@ class StoredArticles(Sequence[Article]):
         numbers = self._numbers
         for n in self._docnums:
             article = self._load(n)
-            # the pass then asks for this article's entities and story by id: without
-            # this, each such question looks the id up in every segment (~0.4 ms at 100k)
-            numbers.setdefault(article.id, n)
+            numbers.setdefault(article.id, n)  # the pass asks about it by id next
             yield article
 
     def _load(self, docnum: int) -> Article:
         return unpack_article(self._s.stored_fields(docnum)["article"])
 
     def _docnum(self, article_id: str) -> int | None:
-        """The live document with this id, looked up in the id field's postings (once:
-        the corpus pass asks for an article's story, entities and text in turn, and
-        each lookup visits every segment)."""
+        """The live document with this id: known from a read that found it (the whole
+        corpus, story members, neighbours), else looked up once in the id field's
+        postings, which visits every segment (~0.4 ms at 100k); the corpus pass asks
+        for an article's story, entities and text in turn."""
         if article_id not in self._numbers:
             self._numbers[article_id] = self._s.document_number(id=article_id)
         return self._numbers[article_id]
@@ -833,8 +832,7 @@ class StoredArticles(Sequence[Article]):
         return self._ids(self._s.docs_for_query(Term("story", story_id)))
 
     def _ids(self, docnums: Iterable[int]) -> list[str]:
-        """The ids of these documents, remembering each one's docnum: the pass goes on
-        to load them by id, and a lookup by id visits every segment."""
+        """The ids of these documents, remembering each one's docnum (see ``_docnum``)."""
         ids = self._column("id")
         out = []
         for n in docnums:

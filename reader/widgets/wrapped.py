@@ -3,9 +3,9 @@
 Every search replaces the result rows, and Textual's general path (convert the Text
 to Content, wrap it to measure its height, wrap it again to draw it, word by word
 through Rich's wrapper) cost ~15 ms of each keystroke's results at 100x30, more
-than the search itself.  Rows are short, single-styled-run text, so a greedy wrap
-over whole words with one width measurement per word does the same job in a
-fraction of that.  Line breaks are computed once per width and reused by
+than the search itself.  Rows are a few short lines with a few styled runs, so a
+greedy wrap over whole words with one width measurement per word does the same
+job in a fraction of that.  Line breaks are computed once per width and reused by
 ``get_height`` and every render (highlighted or not).
 """
 
@@ -91,7 +91,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int, int]]:
             start = m.start()
         if size > width:  # a word longer than the line: cut it by cells
             pos = m.start()
-            for piece in chop_cells(token, width) if not token.isascii() else _chop(token, width):
+            for piece in chop_cells(token, width):
                 piece_cells = _width(piece)
                 if piece_cells + cells > width and cells:
                     lines.append(_trimmed(text, start, pos))
@@ -105,10 +105,6 @@ def wrap(text: str, width: int) -> list[tuple[int, int, int]]:
     if cells or not lines:
         lines.append(_trimmed(text, start, end))
     return lines
-
-
-def _chop(token: str, width: int) -> list[str]:
-    return [token[i : i + width] for i in range(0, len(token), width)]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int, int]:
