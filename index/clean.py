@@ -106,8 +106,15 @@ def clean(doc: RawDocument, *, article_id: str | None = None) -> Article:
         subheadings=tuple(subheadings),
         format=doc.format,
         source_id=doc.source_id,
-        content_hash=content_hash(raw + (doc.title or "")),
+        content_hash=_content_hash(doc, raw),
     )
+
+
+def _content_hash(doc: RawDocument, raw: str) -> str:
+    """Changes with anything the record says: its text and every metadata field (a
+    JSON or RSS record whose date alone was corrected must be indexed again)."""
+    given = (doc.title, doc.outlet, doc.date, doc.byline, doc.url)
+    return content_hash("\x00".join([raw, *("" if v is None else str(v) for v in given)]))
 
 
 def _field(value: object) -> str | None:

@@ -20,12 +20,14 @@ the neighbourhood pass.  Any plain sequence of Articles works (full pass only).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .dates import DateSurvey, fill_missing_dates
-from .model import Article
-from .stories import group_stories
+from .model import Article, Story
+from .stories import group_stories, story_id
 
 # Fields finalize may set; the store re-indexes a document when one of them changes.
 FIELDS = ("story", "entity", "date")
@@ -111,6 +113,8 @@ def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str
     values: dict[str, dict[str, str]] = {}
     survey = DateSurvey()  # the date pass learns what it needs from the story pass' read
     stories = group_stories(survey.watch(group), entities=entities)
+    if hasattr(articles, "story_of"):
+        stories = keep_story_ids(stories, articles.story_of)
     for story in stories:
         for article_id in story.article_ids:
             values[article_id] = {"story": story.id}
@@ -122,6 +126,30 @@ def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str
         for article_id, names in corpus_entity_names(group, stored).items():
             values.setdefault(article_id, {})["entity"] = names
     return values
+
+
+def keep_story_ids(stories: list[Story], story_of: Callable[[str], str | None]) -> list[Story]:
+    """Stories with the ids their members already had where that id still fits.
+
+    A regrouped story whose members mostly share an indexed story id keeps that id
+    (largest stories choose first, each id used once), even when its earliest
+    article changed: a user's ``story:ID`` search keeps finding it, and its
+    documents need no rewrite.  Otherwise the story keeps its own id.
+    """
+    taken: set[str] = set()
+    out = []
+    for story in sorted(stories, key=lambda s: -len(s.article_ids)):
+        votes = Counter(x for x in map(story_of, story.article_ids) if x and x not in taken)
+        best = max(votes.values(), default=0)
+        new_id = story.id
+        if best > 1 and votes.get(story.id, 0) < best:
+            new_id = min(x for x, n in votes.items() if n == best)
+        if new_id in taken:  # its own id went to another story: a member's, unused
+            free = (x for x in map(story_id, story.article_ids) if x not in taken)
+            new_id = next(free, f"{story.id}-{len(taken)}")
+        taken.add(new_id)
+        out.append(story if new_id == story.id else replace(story, id=new_id))
+    return out
 
 
 def corpus_entity_names(

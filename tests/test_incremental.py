@@ -56,6 +56,19 @@ def test_modified_file_updates_exactly_one_document(corpus):
     assert len(lib) == 8
 
 
+def test_a_record_whose_metadata_alone_changed_is_indexed_again(corpus):
+    folder, lib = corpus
+    target = sorted(folder.glob("*.json"))[3]
+    rec = json.loads(target.read_text())
+    rec["date"], rec["outlet"] = "2021-03-09", "The Corrected Gazette"
+    target.write_text(json.dumps(rec))
+    _bump_mtime(target)
+    assert lib.update().updated == 1
+    article = lib.get(str(target))
+    assert (article.date, article.outlet) == ("2021-03-09", "The Corrected Gazette")
+    assert lib.search('outlet:"The Corrected Gazette"').total == 1
+
+
 def test_touched_but_identical_file_is_hashed_not_reindexed(corpus):
     folder, lib = corpus
     target = sorted(folder.glob("*.json"))[0]
@@ -375,3 +388,25 @@ def test_files_appearing_anywhere_in_nested_folders_are_found(tmp_path, monkeypa
         report = lib.update()
         assert report.removed == 2
         assert lib.search("*", limit=10).total == 2
+
+
+def test_a_regrouped_story_keeps_its_id_when_its_first_article_changes(tmp_path):
+    """A saved ``story:ID`` search keeps finding the story after one of its articles is
+    edited, even when the edit makes another article the earliest one."""
+    folder = tmp_path / "corpus"
+    make_corpus(folder, 8)
+    for i, day in ((100, 1), (101, 2), (102, 3)):
+        write_json(folder, i, date=f"2024-06-{day:02d}", topic=0, place=0)
+    names = ["article_0100.json", "article_0101.json", "article_0102.json"]
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        story = {os.path.basename(h.path): (h.story, h.id) for h in lib.search("", limit=50).hits}
+        first_id = story[names[0]][1]
+        assert {story[n][0] for n in names} == {f"s-{first_id}"}
+        rec = json.loads((folder / names[0]).read_text())
+        rec["date"] = "2024-06-05"  # another article is now the story's earliest
+        (folder / names[0]).write_text(json.dumps(rec))
+        _bump_mtime(folder / names[0])
+        assert lib.update().updated == 1
+        hits = lib.search(f'story:"s-{first_id}"', limit=50).hits
+        assert sorted(os.path.basename(h.path) for h in hits) == names
