@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import shutil
 import sys
 import threading
@@ -30,10 +31,13 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from . import blocks
+from .dates import DateSurvey
 from .ingest import FileResult, parse_file
 from .locking import release_inherited
+from .model import Article
 from .pool import use_compact_pool
 from .schema import document, unpack_article
+from .stories import Profile, profile
 
 TMP_PREFIX = ".seg-"
 
@@ -154,6 +158,128 @@ def _write_segment(
     return segment, str(tmp)
 
 
+@dataclass
+class Read:
+    """A worker's read of one chunk of files for a first build (``read_chunk``)."""
+
+    spool: str | None  # the chunk's documents, pickled one after another
+    outcomes: list[Outcome]
+    offsets: dict[str, int]  # article id -> where its document starts in the spool
+    profiles: list[Profile]  # for the story pass, one per document
+    survey: DateSurvey
+
+
+def read_chunk(gdir: str, jobs: list[Job]) -> Read:
+    """Worker, first build, step 1: parse ``jobs`` and spool their documents to a temp
+    file, with what the story pass needs from each article.  Step 2 (``write_chunk``)
+    writes them with their stories, so no document is written twice."""
+    spool = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}.docs"
+    read = Read(str(spool), [], {}, [], DateSurvey())
+    seen: dict[str, tuple[Article, list[str]]] = {}
+
+    def keep(article: Article, entities: list[str]) -> None:
+        seen.setdefault(article.id, (article, entities))
+
+    try:
+        with open(spool, "wb") as fh:
+            for path, known_hash, old in jobs:
+                if _orphaned():
+                    raise SystemExit(1)
+                seen.clear()
+                docs, outcome = plan(parse_file(path, known_hash, keep), old)
+                for doc in docs:
+                    read.offsets[doc["id"]] = fh.tell()
+                    pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    article, entities = seen[doc["id"]]
+                    read.survey.see(article)
+                    try:
+                        read.profiles.append(profile(article, entities))
+                    except Exception:  # noqa: BLE001 - a story of its own, not a failed build
+                        read.profiles.append(
+                            Profile(article.id, article.title or "", "", None, {}, {})
+                        )
+                read.outcomes.append(outcome)
+                if _progress_queue is not None:
+                    _progress_queue.put(path)
+    except BaseException:
+        spool.unlink(missing_ok=True)
+        raise
+    if not read.offsets:
+        spool.unlink(missing_ok=True)
+        read.spool = None
+    return read
+
+
+def write_chunk(
+    gdir: str, schema: Any, spool: str, values: dict[str, dict[str, str]]
+) -> tuple[Any, str | None]:
+    """Worker, first build, step 2: one segment of the spooled documents, each with its
+    corpus-level ``values`` (story, and a borrowed date or corpus-wide entity names)."""
+
+    def fill(writer: SegmentWriter) -> None:
+        for doc in spooled_docs(spool):
+            if _orphaned():
+                raise SystemExit(1)
+            fields = values.get(doc["id"])
+            if fields and set(fields) <= {"story"}:
+                doc["story"] = fields["story"]
+            elif fields:
+                entities = [e for e in (doc.get("entity") or "").split(",") if e]
+                doc = restyle(doc["article"], entities, {"story": doc.get("story"), **fields})
+            writer.add_document(**doc)
+            if _progress_queue is not None:
+                _progress_queue.put(doc["path"])
+
+    try:
+        return _write_segment(gdir, schema, fill)
+    finally:
+        Path(spool).unlink(missing_ok=True)
+
+
+def spooled_docs(spool: str, offset: int = 0, limit: int | None = None) -> Iterator[dict]:
+    """The documents ``read_chunk`` spooled, from ``offset`` on (at most ``limit``)."""
+    with open(spool, "rb") as fh:
+        fh.seek(offset)
+        count = 0
+        while limit is None or count < limit:
+            try:
+                yield pickle.load(fh)
+            except EOFError:
+                return
+            count += 1
+
+
+class SpooledArticles:
+    """The articles of a first build while they are spooled, not yet indexed: what the
+    story pass reads again (a few by id, or all of a small corpus) comes from here."""
+
+    def __init__(self, where: dict[str, tuple[str, int]]) -> None:
+        self._where = where
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __iter__(self) -> Iterator[Article]:
+        for article_id in self._where:
+            article = self.get(article_id)
+            if article is not None:
+                yield article
+
+    def _doc(self, article_id: str) -> dict | None:
+        place = self._where.get(article_id)
+        if place is None:
+            return None
+        return next(spooled_docs(place[0], place[1], 1), None)
+
+    def get(self, article_id: str) -> Article | None:
+        doc = self._doc(article_id)
+        return unpack_article(doc["article"]) if doc else None
+
+    def entities_of(self, article_id: str) -> list[str]:
+        doc = self._doc(article_id)
+        return [e for e in (doc.get("entity") or "").split(",") if e] if doc else []
+
+
 def restyle(blob: bytes, entities: list[str], fields: dict[str, Any]) -> dict[str, Any]:
     """The Whoosh document for a stored article with new corpus-level field values."""
     article = unpack_article(blob)
@@ -244,9 +370,13 @@ def merge_tiny(writer: Any, segments: list[Any]) -> list[Any]:
 
 
 def remove_leftovers(gdir: Path) -> None:
-    """Temp segment dirs of workers killed mid-chunk (call while holding the update lock)."""
+    """Temp segment dirs and spools of workers killed mid-chunk (call while holding the
+    update lock)."""
     for p in gdir.glob(f"{TMP_PREFIX}*"):
-        shutil.rmtree(p, ignore_errors=True)
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
 
 
 def chunks(jobs: list, first: int = 50, largest: int = 5000, workers: int = 2) -> Iterator[list]:

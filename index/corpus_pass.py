@@ -27,7 +27,7 @@ from typing import Any
 
 from .dates import DateSurvey, fill_missing_dates
 from .model import Article, Story
-from .stories import group_stories, story_id
+from .stories import ProfileTable, group_stories, stories_from_profiles, story_id
 
 # Fields finalize may set; the store re-indexes a document when one of them changes.
 FIELDS = ("story", "entity", "date")
@@ -108,13 +108,31 @@ def _neighbourhood(articles: Any, changed_ids: Iterable[str]) -> list[Article] |
     return [a for a in loaded if a is not None]
 
 
+def finalize_new(
+    profiles: ProfileTable, survey: DateSurvey, articles: Any
+) -> dict[str, dict[str, str]]:
+    """``finalize`` for a first build, before anything is indexed: the workers that
+    read the articles made their ``profiles`` and date ``survey``; ``articles``
+    (a sequence with ``get`` and ``entities_of``) loads the few the date and entity
+    passes read again.  The documents are then written once, with these values."""
+    return _values(stories_from_profiles(profiles), articles, articles, survey)
+
+
 def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str]]:
     entities = _EntityMap(articles) if hasattr(articles, "entities_of") else None
-    values: dict[str, dict[str, str]] = {}
     survey = DateSurvey()  # the date pass learns what it needs from the story pass' read
     stories = group_stories(survey.watch(group), entities=entities)
     if hasattr(articles, "story_of"):
         stories = keep_story_ids(stories, articles.story_of)
+    return _values(stories, group, articles, survey)
+
+
+def _values(
+    stories: list[Story], group: Sequence[Article], articles: Any, survey: DateSurvey
+) -> dict[str, dict[str, str]]:
+    """Field values from the stories: story ids, dates borrowed within a story, and
+    (small corpora) corpus-wide entity names."""
+    values: dict[str, dict[str, str]] = {}
     for story in stories:
         for article_id in story.article_ids:
             values[article_id] = {"story": story.id}

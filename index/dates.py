@@ -347,6 +347,12 @@ class DateSurvey:
             self.see(a)
             yield a
 
+    def merge(self, other: DateSurvey) -> None:
+        """Add a survey of other articles (a worker's share of a build)."""
+        self.own.update(other.own)
+        self.needy.extend(other.needy)
+        self.total += other.total
+
 
 def fill_missing_dates(
     articles: Sequence[Article],

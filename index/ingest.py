@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .entities import canonical_entities
-from .model import Skipped
+from .model import Article, Skipped
 from .pipeline import load_file
 from .schema import document
 from .stories import story_id
@@ -56,8 +57,14 @@ def provisional_story(article) -> str | None:
     return story_id(article.id) if article.id else None
 
 
-def parse_file(path: str, known_hash: str | None = None) -> FileResult:
-    """Stat, hash and parse one file.  ``known_hash`` lets unchanged content skip parsing."""
+def parse_file(
+    path: str,
+    known_hash: str | None = None,
+    on_article: Callable[[Article, list[str]], None] | None = None,
+) -> FileResult:
+    """Stat, hash and parse one file.  ``known_hash`` lets unchanged content skip parsing;
+    ``on_article`` sees each parsed article with its entities (a first build profiles
+    them for the story pass while they are at hand)."""
     try:
         size, mtime_ns = stat_key(path)
         digest = file_hash(path)
@@ -79,6 +86,8 @@ def parse_file(path: str, known_hash: str | None = None) -> FileResult:
             entities = canonical_entities(article)
         except Exception:  # noqa: BLE001
             entities = []
+        if on_article is not None:
+            on_article(article, entities)
         result.docs.append(document(article, entities, provisional_story(article)))
     if not result.docs:
         result.reason = "no article text found"

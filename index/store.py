@@ -47,16 +47,21 @@ from .build import (
     Job,
     Outcome,
     Pool,
+    Read,
+    SpooledArticles,
     adopt_segment,
     chunks,
     index_chunk,
     merge_tiny,
     plan,
+    read_chunk,
     reindex_chunk,
     remove_leftovers,
     restyle,
+    write_chunk,
 )
 from .columns import ColumnView
+from .dates import DateSurvey
 from .errors import IndexNotFound, IndexUnwritable, LibraryError
 from .ingest import parse_file, stat_key
 from .locking import UpdateLock
@@ -66,6 +71,7 @@ from .paths import MARKER, default_index_dir, remember_corpus, resolve_corpus
 from .scan import corpus_files
 from .scan import remember as remember_scan
 from .schema import SCHEMA_VERSION, build_schema, path_key, unpack_article
+from .stories import ProfileTable
 
 __all__ = ["Library", "LibraryError", "IndexNotFound", "IndexUnwritable"]
 
@@ -356,7 +362,7 @@ class Library:
             raise _unwritable(self.index_dir, exc) from exc
         remember_corpus(self.corpus, self.index_dir)
         with self._lock:
-            documents = self.searcher().doc_count()
+            documents = _live_count(self._ix)  # from the TOC: no reader to open
         return _replace(report, elapsed=time.perf_counter() - started, documents=documents)
 
     def _rebuild(self, tick: Progress) -> IndexReport:
@@ -427,9 +433,10 @@ class _Updater:
         self.unchanged, reasons = self.manifest.summaries_except(kept_out)
         self.skipped.extend(Skipped(path, reason) for path, reason in reasons)
         self.total = len(jobs)
-        fresh = self.ix.doc_count_all() == 0
+        fresh = _live_count(self.ix, deleted=True) == 0
 
         batch = _Batch(self.ix, self.manifest)
+        finalized = False  # a first build already wrote the corpus-level values
         try:
             for path in gone:
                 for doc_id in entries[path].ids:
@@ -438,7 +445,9 @@ class _Updater:
                 batch.forget(path)
             if len(jobs) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
                 batch.commit()  # removals first; workers' segments commit on their own
-                self._index_parallel(jobs, entries, batch, fresh)
+                finalized = fresh and self._build_once(jobs, entries)
+                if not finalized:
+                    self._index_parallel(jobs, entries, batch, fresh)
             else:
                 self._index_here(jobs, entries, batch, fresh)
             self.tick(IndexProgress(self.done, self.total, phase="committing"))
@@ -448,7 +457,7 @@ class _Updater:
             raise
         remember_scan(self.manifest, self.scan_state)
         changed = set(self.added) | set(self.updated) | set(self.removed)
-        if changed or fresh:
+        if (changed or fresh) and not finalized:
             self.tick(IndexProgress(self.done, self.total, phase="stories"))
             self._corpus_pass(changed)
         return IndexReport(
@@ -459,9 +468,9 @@ class _Updater:
             skipped=tuple(self.skipped),
         )
 
-    def _tick(self, path: str) -> None:
+    def _tick(self, path: str, phase: str = "indexing") -> None:
         self.done += 1
-        self.tick(IndexProgress(self.done, self.total, path, "indexing"))
+        self.tick(IndexProgress(self.done, self.total, path, phase))
 
     def _index_parallel(
         self, jobs: list[Job], entries: LazyEntries, batch: _Batch, fresh: bool
@@ -486,6 +495,102 @@ class _Updater:
                 ) from exc
             self.done = 0
             self._index_here([job for chunk in todo for job in chunk], entries, batch, fresh)
+
+    def _build_once(self, jobs: list[Job], entries: LazyEntries) -> bool:
+        """A first build: workers read every file (spooling the documents), the story
+        pass runs on what they report, then workers write each document once, with
+        its story; each written chunk is one commit.  Updating an index instead
+        writes documents first and rewrites those the corpus pass changes, ~40% of
+        a first build.
+
+        False when the worker pool cannot start (nothing was written): the caller
+        indexes the usual way.
+        """
+        from concurrent.futures.process import BrokenProcessPool
+
+        todo = list(chunks(jobs))
+        reads: list[Read] = []
+        committed = False
+        try:
+            with Pool() as pool:
+                table, survey = self._read_all(pool, todo, reads)
+                self.tick(IndexProgress(self.done, self.total, phase="stories"))
+                where = {i: (r.spool, o) for r in reads if r.spool for i, o in r.offsets.items()}
+                values = corpus_pass.finalize_new(table, survey, SpooledArticles(where))
+                del table, survey
+                self.done, self.total = 0, len(where)
+                self.tick(IndexProgress(0, self.total, phase="indexing"))
+                for read, segment, tmp in self._write_all(pool, reads, values):
+                    put = [self._entry(o, entries.get(o.path)) for o in read.outcomes]
+                    for outcome in read.outcomes:
+                        self._account(outcome, entries.get(outcome.path))
+                    if segment is not None:
+                        adopt_segment(self.ix, segment, tmp, [])
+                    self.manifest.write(put, (), self.ix.latest_generation())
+                    committed = True
+        except BrokenProcessPool as exc:
+            if committed:
+                raise LibraryError(
+                    "an indexing worker process died (out of memory?); everything committed "
+                    "so far is kept: run reader index again to continue"
+                ) from exc
+            return False
+        finally:
+            for read in reads:
+                if read.spool:
+                    Path(read.spool).unlink(missing_ok=True)
+        return True
+
+    def _read_all(self, pool: Pool, todo: list[list[Job]], reads: list[Read]) -> tuple:
+        """Step 1 of ``_build_once``: every chunk read; profiles kept in chunk order."""
+        import queue as queue_mod
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        table, survey = ProfileTable(), DateSurvey()
+        pending = {
+            pool.executor.submit(read_chunk, str(self.gdir), chunk): i
+            for i, chunk in enumerate(todo)
+        }
+        arrived: dict[int, Read] = {}
+        while pending:
+            finished, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            self._drain(pool.queue, queue_mod, phase="reading")
+            for future in finished:
+                arrived[pending.pop(future)] = future.result()
+            while len(reads) in arrived:  # the story pass sees the corpus in file order
+                read = arrived.pop(len(reads))
+                for p in read.profiles:
+                    table.add(p)
+                survey.merge(read.survey)
+                read.profiles, read.survey = [], DateSurvey()
+                reads.append(read)
+        self._drain(pool.queue, queue_mod, phase="reading")
+        return table, survey
+
+    def _write_all(self, pool: Pool, reads: list[Read], values: dict) -> Iterator[tuple]:
+        """Step 2 of ``_build_once``: (read, segment, its temp dir) as each chunk is written."""
+        import queue as queue_mod
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        schema = self.ix.schema
+        pending = {}
+        for read in reads:
+            if read.spool is None:  # nothing but skipped files
+                yield read, None, None
+                continue
+            mine = {i: values[i] for i in read.offsets if i in values}
+            pending[pool.executor.submit(write_chunk, str(self.gdir), schema, read.spool, mine)] = (
+                read
+            )
+        while pending:
+            finished, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            self._drain(pool.queue, queue_mod)
+            for future in finished:
+                read = pending.pop(future)
+                segment, tmp = future.result()
+                read.spool = None  # write_chunk removed it
+                yield read, segment, tmp
+        self._drain(pool.queue, queue_mod)
 
     def _run_pool(self, todo: list[list[Job]], done: set[int], entries: LazyEntries) -> None:
         import queue as queue_mod
@@ -533,13 +638,13 @@ class _Updater:
             batch.remember(self._entry(outcome, entries.get(path)))
             self._tick(path)
 
-    def _drain(self, q: Any, queue_mod: Any) -> None:
+    def _drain(self, q: Any, queue_mod: Any, phase: str = "indexing") -> None:
         while True:
             try:
                 path = q.get_nowait()
             except (queue_mod.Empty, OSError, ValueError):
                 return
-            self._tick(path)
+            self._tick(path, phase)
 
     def _account(self, outcome: Outcome, entry: FileEntry | None) -> list[str]:
         """Count what a file's outcome did; returns old document ids to delete."""
@@ -628,7 +733,11 @@ class _Updater:
         return entries
 
     def _corpus_pass(self, changed: set[str]) -> None:
-        """Apply corpus-level field values (stories...) that differ from what is indexed."""
+        """Apply corpus-level field values (stories...) that differ from what is indexed.
+
+        One searcher serves the pass, the reads and (small changes) the deletes: at
+        100k articles each opening of the index costs tens of milliseconds.
+        """
         with self.ix.searcher() as s:
             articles = StoredArticles(s)
             values = corpus_pass.finalize(articles, changed)
@@ -637,36 +746,39 @@ class _Updater:
                 for doc_id, fields in values.items()
                 if corpus_pass.is_stale(articles, doc_id, fields)
             ]
-        if not stale:
-            return
-        if len(stale) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
-            self._rewrite_parallel(stale, values)
-        else:
-            writer = blocks.writer(self.ix, limitmb=WRITER_MB)
-            try:
-                for item in self._stored_items(stale, values):
-                    writer.update_document(**restyle(*item))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit(mergetype=merge_tiny)
+            if not stale:
+                return
+            if len(stale) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
+                self._rewrite_parallel(s, stale, values)
+            else:
+                # the writer sees the segments ``s`` sees: nothing commits in between
+                writer = blocks.writer(self.ix, limitmb=WRITER_MB)
+                try:
+                    for item in self._stored_items(s, stale, values):
+                        doc = restyle(*item)
+                        writer.delete_by_term("id", doc["id"], searcher=s)
+                        writer.add_document(**doc)
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit(mergetype=merge_tiny)
         self.manifest.write((), (), self.ix.latest_generation())
 
-    def _stored_items(self, ids: list[str], values: dict) -> list[tuple[bytes, list[str], dict]]:
+    @staticmethod
+    def _stored_items(s: Any, ids: list[str], values: dict) -> list[tuple[bytes, list[str], dict]]:
         """(article blob, entities, new field values) for documents to rewrite."""
         items = []
-        with self.ix.searcher() as s:
-            for doc_id in ids:
-                stored = s.document(id=doc_id)
-                if stored is None:
-                    continue
-                entities = [e for e in (stored.get("entity") or "").split(",") if e]
-                # fields the pass did not recompute keep their indexed value
-                fields = {"story": stored.get("story"), **values[doc_id]}
-                items.append((stored["article"], entities, fields))
+        for doc_id in ids:
+            stored = s.document(id=doc_id)
+            if stored is None:
+                continue
+            entities = [e for e in (stored.get("entity") or "").split(",") if e]
+            # fields the pass did not recompute keep their indexed value
+            fields = {"story": stored.get("story"), **values[doc_id]}
+            items.append((stored["article"], entities, fields))
         return items
 
-    def _rewrite_parallel(self, stale: list[str], values: dict) -> None:
+    def _rewrite_parallel(self, s: Any, stale: list[str], values: dict) -> None:
         """Re-index many documents with new field values, in worker-built segments.
 
         Chunks are read from the index as they are submitted (at most a few in
@@ -681,7 +793,7 @@ class _Updater:
             while todo or running:
                 while todo and len(running) < 3:
                     ids = todo.pop(0)
-                    items = self._stored_items(ids, values)
+                    items = self._stored_items(s, ids, values)
                     running[pool.executor.submit(reindex_chunk, str(self.gdir), schema, items)] = (
                         ids
                     )
@@ -898,6 +1010,12 @@ class StoredArticles(Sequence[Article]):
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _live_count(ix: Any, *, deleted: bool = False) -> int:
+    """Documents in the index (with ``deleted``: deleted ones too), from its TOC."""
+    segments = ix._segments()
+    return sum(seg.doc_count_all() if deleted else seg.doc_count() for seg in segments)
 
 
 def _create_whoosh(gdir: Path) -> Any:

@@ -173,6 +173,54 @@ def test_parallel_build_matches_in_process_build(tmp_path, monkeypatch):
     assert sorted(par_hits) == sorted(seq_hits)
 
 
+def test_a_first_build_writes_each_document_once_with_what_a_full_pass_gives(tmp_path, monkeypatch):
+    """The parallel first build groups stories before writing (build.read_chunk,
+    write_chunk): every stored field (story, borrowed dates, corpus-wide entity names)
+    equals what indexing and then running the corpus pass gives, no document is
+    rewritten, and no spool file is left behind."""
+    import shutil
+
+    from test_store_helpers import SEEDS
+
+    from index.schema import unpack_article
+
+    folder = tmp_path / "c"
+    make_corpus(folder, store.POOL_MIN_FILES + 6)
+    for i, day in ((100, 1), (101, 2), (102, 3)):
+        write_json(folder, i, date=f"2024-06-{day:02d}", topic=1, place=2)
+    for seed in sorted(SEEDS.glob("*.txt")):  # weekday-only dates, name variants
+        shutil.copy(seed, folder / seed.name)
+
+    def stored(lib):
+        fields = {}
+        for f in lib.searcher().all_stored_fields():
+            f = dict(f)
+            f["article"] = unpack_article(f["article"]).to_dict()
+            f.pop("path")
+            fields[f["id"]] = f
+        return fields
+
+    with Library.open([folder], tmp_path / "par") as par:
+        report = par.update()
+        par_fields = stored(par)
+        gdir = par._gen_dir
+        searcher = par.searcher()
+        assert searcher.doc_count_all() == searcher.doc_count()  # none written twice
+    assert not list(gdir.glob(f"{build.TMP_PREFIX}*"))
+    monkeypatch.setattr(store, "POOL_MIN_FILES", 10**9)
+    with Library.open([folder], tmp_path / "seq") as seq:
+        seq.update()
+        seq_fields = stored(seq)
+    assert report.added == len(par_fields) == len(seq_fields)
+    stories = [f["story"] for f in par_fields.values()]
+    assert len(set(stories)) < len(stories)  # some stories hold several articles
+    for article_id, fields in seq_fields.items():
+        for name, value in fields.items():
+            if name != "article":
+                assert par_fields[article_id].get(name) == value, (article_id, name)
+        assert par_fields[article_id]["article"] == fields["article"], article_id
+
+
 def test_parallel_update_of_many_changed_files(tmp_path):
     folder = tmp_path / "c"
     paths = make_corpus(folder, store.POOL_MIN_FILES + 4)
