@@ -380,3 +380,17 @@ def test_whole_shared_corpus_walk_skips_the_dataset_readme():
     items = list(iter_files([CORPUS], stats=stats))
     assert all(isinstance(i, Path) for i in items)
     assert len(items) == 5 + 300 + 1 and stats.ignored == {"readme.md": 1}
+
+
+def test_every_bundled_demo_article_names_its_outlet_and_date(tmp_path):
+    """A newcomer's first screen: each demo row shows who reported it and when (the
+    weekday-only one borrows its date from related coverage)."""
+    from index.store import Library
+    from reader.corpus import demo_corpus
+
+    with Library.open([demo_corpus()], tmp_path / "ix") as lib:
+        lib.update()
+        hits = lib.search("", limit=50).hits
+    assert len(hits) >= 5
+    for h in hits:
+        assert h.title and h.outlet and h.date, (h.path, h.title, h.outlet, h.date)
