@@ -8,8 +8,11 @@ Whoosh's write lock) deletes superseded documents, moves the finished segment fi
 in, and commits a TOC that includes it: every chunk is one atomic commit, so
 results appear early and a crash loses at most the chunks in flight.
 
-The temporary directories start with "." so Whoosh's ``clean_files`` (run by every
-commit) never deletes a segment a worker is still writing.
+A first build runs in two steps instead (``read_chunk``, then ``write_chunk``): the
+stories must be known before a document is written once and for all.
+
+The temporary directories and spool files start with "." so Whoosh's
+``clean_files`` (run by every commit) never deletes what a worker is still writing.
 """
 
 from __future__ import annotations
