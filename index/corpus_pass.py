@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
+from itertools import count
 from typing import Any
 
 from .dates import DateSurvey, fill_missing_dates
@@ -164,7 +165,9 @@ def keep_story_ids(stories: list[Story], story_of: Callable[[str], str | None]) 
             new_id = min(x for x, n in votes.items() if n == best)
         if new_id in taken:  # its own id went to another story: a member's, unused
             free = (x for x in map(story_id, story.article_ids) if x not in taken)
-            new_id = next(free, f"{story.id}-{len(taken)}")
+            new_id = next(free, None) or next(
+                f"{story.id}-{k}" for k in count(2) if f"{story.id}-{k}" not in taken
+            )
         taken.add(new_id)
         out.append(story if new_id == story.id else replace(story, id=new_id))
     return out

@@ -181,3 +181,23 @@ def test_basil_three_outlet_events_are_neither_lumped_nor_split():
     triples = [s for s in stories if len(s.article_ids) == 3]
     assert lumped == []
     assert len(triples) >= 85
+
+
+def test_regrouped_stories_keep_their_members_ids_and_stay_unique():
+    """After a regroup the bigger part of an old story keeps its id (a saved
+    ``story:ID`` search still finds it); every other story gets an id of its own."""
+    from index.corpus_pass import keep_story_ids
+    from index.model import Story
+
+    old = {"a": "s-a", "b": "s-a", "c": "s-a", "d": "s-d", "e": "s-e"}
+    regrouped = [
+        Story(id="s-b", label="", article_ids=("b", "c"), date=None),  # a left
+        Story(id="s-a", label="", article_ids=("a",), date=None),
+        Story(id="s-d", label="", article_ids=("d", "e"), date=None),  # d and e met
+        Story(id="s-f", label="", article_ids=("f",), date=None),  # new article
+    ]
+    kept = {s.article_ids: s.id for s in keep_story_ids(regrouped, old.get)}
+    assert kept[("b", "c")] == "s-a"
+    assert kept[("d", "e")] == "s-d" and kept[("f",)] == "s-f"
+    assert len(set(kept.values())) == len(kept)
+    assert keep_story_ids(regrouped, old.get) == keep_story_ids(regrouped, old.get)
