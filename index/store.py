@@ -519,9 +519,11 @@ class _Updater:
                 table, survey = self._read_all(pool, todo, reads)
                 self.tick(IndexProgress(self.done, self.total, phase="stories"))
                 where = {i: (r.spool, o) for r in reads if r.spool for i, o in r.offsets.items()}
+                for read in reads:
+                    read.offsets = {}  # ``where`` has them (at 100k the pass needs the room)
                 values = corpus_pass.finalize_new(table, survey, SpooledArticles(where))
-                del table, survey
                 self.done, self.total = 0, len(where)
+                del table, survey, where
                 self.tick(IndexProgress(0, self.total, phase="indexing"))
                 for read, segment, tmp in self._write_all(pool, reads, values):
                     put = [self._entry(o, entries.get(o.path)) for o in read.outcomes]
@@ -581,7 +583,8 @@ class _Updater:
             if read.spool is None:  # nothing but skipped files
                 yield read, None, None
                 continue
-            mine = {i: values[i] for i in read.offsets if i in values}
+            ids = (i for o in read.outcomes for i in o.written)
+            mine = {i: values[i] for i in ids if i in values}
             pending[pool.executor.submit(write_chunk, str(self.gdir), schema, read.spool, mine)] = (
                 read
             )
