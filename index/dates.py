@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Article
 from .words import content_words, zipf
@@ -339,8 +339,8 @@ class DateSurvey:
             self.own[a.id] = a.date
         else:
             wd = lead_weekday(_body(a))
-            if wd is not None:
-                self.needy.append((a, wd))
+            if wd is not None:  # kept without its raw text: an undated corpus has many
+                self.needy.append((replace(a, raw=""), wd))
 
     def watch(self, articles: Iterable[Article]) -> Iterator[Article]:
         for a in articles:
