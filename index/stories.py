@@ -199,7 +199,7 @@ class _Rows:
         )
 
 
-BLOCK_ROWS = 10_000  # articles weighed together (bounds the NumPy temporaries)
+BLOCK_ROWS = 2_000  # articles weighed together: bounds the NumPy temporaries (~40 MB)
 _Part = tuple[np.ndarray, np.ndarray, np.ndarray]  # (row lengths, terms, weights)
 
 
@@ -571,19 +571,28 @@ def _average_linkage(
     for i, root in enumerate(roots.tolist()):
         components[root].append(i)
     inside = (roots[left] == roots[right]) & (sims > 0)
-    inner: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-    kept: dict[tuple[int, int], float] = {}
-    for i, j, s in zip(
-        left[inside].tolist(), right[inside].tolist(), sims[inside].tolist(), strict=True
-    ):
-        inner[int(roots[i])].append((i, j, s))
-        kept[(i, j)] = s
+    left, right, sims = left[inside], right[inside], sims[inside]
+    # each component's edges as one slice, in their original order (a stable sort):
+    # Python tuples are made for one component at a time, not for every edge at once
+    order = np.argsort(roots[left], kind="stable")
+    left, right, sims = left[order], right[order], sims[order]
+    edge_roots = roots[left]
+    kept: dict[tuple[int, int], float] = {}  # edges inside the final groups
     out: list[list[int]] = []
     for root, members in components.items():
         if len(members) == 1:
             out.append(members)
-        else:
-            out.extend(_cluster_component(members, inner[root], threshold, dates, span))
+            continue
+        a, b = np.searchsorted(edge_roots, [root, root + 1])
+        edges_of = list(
+            zip(left[a:b].tolist(), right[a:b].tolist(), sims[a:b].tolist(), strict=True)
+        )
+        groups = _cluster_component(members, edges_of, threshold, dates, span)
+        group_of = {m: g for g, members_g in enumerate(groups) for m in members_g}
+        for i, j, s in edges_of:
+            if group_of[i] == group_of[j]:
+                kept[(i, j)] = s
+        out.extend(groups)
     return out, kept
 
 
