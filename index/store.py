@@ -539,6 +539,7 @@ class _Updater:
                     "an indexing worker process died (out of memory?); everything committed "
                     "so far is kept: run reader index again to continue"
                 ) from exc
+            self.done, self.total = 0, len(jobs)
             return False
         finally:
             for read in reads:

@@ -221,6 +221,39 @@ def test_a_first_build_writes_each_document_once_with_what_a_full_pass_gives(tmp
         assert par_fields[article_id]["article"] == fields["article"], article_id
 
 
+def test_a_worker_pool_that_cannot_start_falls_back_to_indexing_here(tmp_path, monkeypatch):
+    """A script without a ``__main__`` guard cannot start workers under forkserver:
+    the first build then indexes in this process, with its stories and an honest
+    progress count."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    class NoPool:
+        queue = None
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        class executor:  # noqa: N801 - stands in for the pool's executor attribute
+            @staticmethod
+            def submit(*args, **kwargs):
+                raise BrokenProcessPool("no workers")
+
+    monkeypatch.setattr(store, "Pool", NoPool)
+    folder = tmp_path / "c"
+    make_corpus(folder, store.POOL_MIN_FILES + 6)
+    ticks = []
+    with Library.open([folder], tmp_path / "ix") as lib:
+        report = lib.update(ticks.append)
+        assert report.added == len(lib) == store.POOL_MIN_FILES + 6
+        assert all(h.story for h in lib.search("", limit=100).hits)
+    indexing = [t for t in ticks if t.phase == "indexing"]
+    assert indexing and all(t.done <= t.total for t in indexing)
+    assert indexing[-1].done == indexing[-1].total
+
+
 def test_parallel_update_of_many_changed_files(tmp_path):
     folder = tmp_path / "c"
     paths = make_corpus(folder, store.POOL_MIN_FILES + 4)
