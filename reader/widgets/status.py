@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 PHASES = {
     "scanning": "Scanning files",
+    "reading": "Reading files",  # a first build reads everything before it indexes
     "indexing": "Indexing",
     "committing": "Saving index",
     "stories": "Grouping stories",
@@ -27,7 +28,7 @@ class IndexStatus(Horizontal):
     DEFAULT_CSS = """
     IndexStatus { height: 1; display: none; padding: 0 1; background: $panel; }
     IndexStatus.-active { display: block; }
-    IndexStatus Label { width: 1fr; height: 1; }
+    IndexStatus #index-label { width: 1fr; height: 1; }
     IndexStatus ProgressBar { width: auto; height: 1; }
     IndexStatus Bar { width: 20; }
     """

@@ -96,3 +96,29 @@ def test_default_keymap_file_lists_every_binding_with_its_default():
     assert path.read_text(encoding="utf-8") == default_keymap_toml(binding_groups()), (
         "out of date: python -m reader.keymap > reader/default_keymap.toml"
     )
+
+
+async def test_the_indexing_gauge_shows_its_whole_label_beside_the_bar():
+    """While a first build reads files, the footer gauge says what it is doing and how
+    far it got, next to a short bar (not a bar across the line and one letter)."""
+    from textual.app import App
+    from textual.reactive import reactive
+
+    from index.model import IndexProgress
+    from reader.widgets.status import IndexStatus
+
+    class GaugeApp(App):
+        index_progress = reactive(None)
+
+        def compose(self):
+            yield IndexStatus()
+
+    app = GaugeApp()
+    async with app.run_test(size=(80, 5)) as pilot:
+        app.index_progress = IndexProgress(63, 3000, "/c/article_0001.json", "reading")
+        await pilot.pause()
+        label = app.query_one("#index-label")
+        text = str(label.render())
+        assert text.startswith("Reading files 63/3000")
+        assert label.region.width >= len(text)
+        assert app.query_one("#index-bar").region.width < 40
