@@ -39,7 +39,7 @@ from .ingest import FileResult, parse_file
 from .locking import release_inherited
 from .model import Article
 from .pool import use_compact_pool
-from .schema import document, unpack_article
+from .schema import document, entity_names, unpack_article
 from .stories import Profile, profile
 
 TMP_PREFIX = ".seg-"
@@ -227,7 +227,7 @@ def write_chunk(
             if fields and set(fields) <= {"story"}:
                 doc["story"] = fields["story"]
             elif fields:
-                entities = [e for e in (doc.get("entity") or "").split(",") if e]
+                entities = entity_names(doc.get("entity"))
                 doc = restyle(doc["article"], entities, {"story": doc.get("story"), **fields})
             writer.add_document(**doc)
             if _progress_queue is not None:
@@ -280,7 +280,7 @@ class SpooledArticles:
 
     def entities_of(self, article_id: str) -> list[str]:
         doc = self._doc(article_id)
-        return [e for e in (doc.get("entity") or "").split(",") if e] if doc else []
+        return entity_names(doc.get("entity")) if doc else []
 
 
 def restyle(blob: bytes, entities: list[str], fields: dict[str, Any]) -> dict[str, Any]:

@@ -90,6 +90,11 @@ def _indexable(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+def entity_names(value: str | None) -> list[str]:
+    """The names in an indexed ``entity`` value (the reverse of ``document``'s join)."""
+    return [e for e in (value or "").split(",") if e]
+
+
 def document(article: Article, entities: list[str], story: str | None) -> dict[str, Any]:
     """The field values Whoosh indexes for one article."""
     doc: dict[str, Any] = {

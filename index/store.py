@@ -73,7 +73,7 @@ from .model import Article, IndexProgress, IndexReport, SearchResults, Skipped
 from .paths import MARKER, default_index_dir, remember_corpus, resolve_corpus
 from .scan import corpus_files
 from .scan import remember as remember_scan
-from .schema import SCHEMA_VERSION, build_schema, path_key, unpack_article
+from .schema import SCHEMA_VERSION, build_schema, entity_names, path_key, unpack_article
 from .stories import ProfileTable
 
 __all__ = ["Library", "LibraryError", "IndexNotFound", "IndexUnwritable"]
@@ -779,7 +779,7 @@ class _Updater:
             stored = s.document(id=doc_id)
             if stored is None:
                 continue
-            entities = [e for e in (stored.get("entity") or "").split(",") if e]
+            entities = entity_names(stored.get("entity"))
             # fields the pass did not recompute keep their indexed value
             fields = {"story": stored.get("story"), **values[doc_id]}
             items.append((stored["article"], entities, fields))
@@ -943,7 +943,7 @@ class StoredArticles(Sequence[Article]):
         if n is None:
             return []
         value = self._column("entity").text(n)
-        return [e for e in value.split(",") if e]
+        return entity_names(value)
 
     def story_members(self, story_id: str) -> list[str]:
         from whoosh.query import Term
