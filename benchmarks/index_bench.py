@@ -145,13 +145,26 @@ def child_reader_index(corpus: str, index_dir: str) -> dict:
     from index.store import Library
 
     t = time.perf_counter()
+    phases: list[list] = []  # [name, seconds, indexer's peak RSS when it ended]
+
+    def tick(p) -> None:
+        if not phases or phases[-1][0] != p.phase:
+            now = time.perf_counter() - t
+            if phases:
+                phases[-1][1:] = [now - phases[-1][1], _rss_mb(resource.RUSAGE_SELF)]
+            phases.append([p.phase, now, 0.0])
+
     with Library.open([corpus], Path(index_dir)) as lib:
-        report = lib.update()
+        report = lib.update(tick)
+    seconds = time.perf_counter() - t
+    if phases:
+        phases[-1][1:] = [seconds - phases[-1][1], _rss_mb(resource.RUSAGE_SELF)]
     return {
-        "seconds": time.perf_counter() - t,
+        "seconds": seconds,
         "docs": report.documents,
         "rss_mb": _rss_mb(resource.RUSAGE_SELF),
         "workers_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
+        "phases": phases,
     }
 
 
@@ -368,6 +381,11 @@ def bench(n: int, work: Path, rounds: int, corpus: Path | None = None) -> dict:
         f"reader: {r_idx['docs']} docs; parse workers peak RSS {r_idx['workers_rss_mb']:.0f} MB; "
         f"one-file update incl. open {r_up['with_open']:.2f}s, updated={r_up['updated']}"
     )
+    if r_idx.get("phases"):
+        steps = ", ".join(
+            f"{name} {sec:.1f}s (peak {mb:.0f} MB)" for name, sec, mb in r_idx["phases"]
+        )
+        print(f"reader build steps: {steps}")
     st = run_child("stage-costs", str(corpus))
     print(
         f"per article, one core: load+clean {st['load_clean_ms']:.1f} ms, entities "

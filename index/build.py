@@ -35,6 +35,7 @@ from whoosh.writing import SegmentWriter
 
 from . import blocks
 from .dates import DateSurvey
+from .entities.corpus import EntitySummary, first_pass
 from .ingest import FileResult, parse_file
 from .locking import release_inherited
 from .model import Article
@@ -170,12 +171,16 @@ class Read:
     offsets: dict[str, int]  # article id -> where its document starts in the spool
     profiles: list[Profile]  # for the story pass, one per document
     survey: DateSurvey
+    # entities' first pass per article, when the corpus is small enough for the
+    # corpus-wide entity pass (EntityIndex.from_first_pass)
+    entities: dict[str, tuple[list[EntitySummary], set[str]]] = field(default_factory=dict)
 
 
-def read_chunk(gdir: str, jobs: list[Job]) -> Read:
+def read_chunk(gdir: str, jobs: list[Job], entities: bool = False) -> Read:
     """Worker, first build, step 1: parse ``jobs`` and spool their documents to a temp
-    file, with what the story pass needs from each article.  Step 2 (``write_chunk``)
-    writes them with their stories, so no document is written twice."""
+    file, with what the story pass needs from each article (with ``entities``, what
+    the corpus-wide entity pass needs too).  Step 2 (``write_chunk``) writes them
+    with their stories, so no document is written twice."""
     spool = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}.docs"
     read = Read(str(spool), [], {}, [], DateSurvey())
     seen: dict[str, tuple[Article, list[str]]] = {}
@@ -193,10 +198,13 @@ def read_chunk(gdir: str, jobs: list[Job]) -> Read:
                 for doc in docs:
                     read.offsets[doc["id"]] = fh.tell()
                     pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                    article, entities = seen[doc["id"]]
+                    article, names = seen[doc["id"]]
                     read.survey.see(article)
+                    if entities:
+                        with contextlib.suppress(Exception):  # renamed later, or not at all
+                            read.entities[article.id] = first_pass(article)
                     try:
-                        read.profiles.append(profile(article, entities))
+                        read.profiles.append(profile(article, names))
                     except Exception:  # noqa: BLE001 - a story of its own, not a failed build
                         read.profiles.append(
                             Profile(article.id, article.title or "", "", None, {}, {})

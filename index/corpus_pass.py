@@ -110,13 +110,15 @@ def _neighbourhood(articles: Any, changed_ids: Iterable[str]) -> list[Article] |
 
 
 def finalize_new(
-    profiles: ProfileTable, survey: DateSurvey, articles: Any
+    profiles: ProfileTable, survey: DateSurvey, articles: Any, entity_index: Any = None
 ) -> dict[str, dict[str, str]]:
     """``finalize`` for a first build, before anything is indexed: the workers that
-    read the articles made their ``profiles`` and date ``survey``; ``articles``
-    (a sequence with ``get`` and ``entities_of``) loads the few the date and entity
-    passes read again.  The documents are then written once, with these values."""
-    return _values(stories_from_profiles(profiles), articles, articles, survey)
+    read the articles made their ``profiles``, date ``survey`` and (small corpora)
+    the corpus ``entity_index``; ``articles`` (a sequence with ``get`` and
+    ``entities_of``) loads the few the date and entity passes read again.  The
+    documents are then written once, with these values."""
+    stories = stories_from_profiles(profiles)
+    return _values(stories, articles, articles, survey, entity_index)
 
 
 def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str]]:
@@ -129,7 +131,11 @@ def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str
 
 
 def _values(
-    stories: list[Story], group: Sequence[Article], articles: Any, survey: DateSurvey
+    stories: list[Story],
+    group: Sequence[Article],
+    articles: Any,
+    survey: DateSurvey,
+    entity_index: Any = None,
 ) -> dict[str, dict[str, str]]:
     """Field values from the stories: story ids, dates borrowed within a story, and
     (small corpora) corpus-wide entity names."""
@@ -142,7 +148,7 @@ def _values(
         values.setdefault(article_id, {})["date"] = when
     if len(group) <= ENTITY_PASS_MAX:
         stored = articles.entities_of if hasattr(articles, "entities_of") else None
-        for article_id, names in corpus_entity_names(group, stored).items():
+        for article_id, names in corpus_entity_names(group, stored, entity_index).items():
             values.setdefault(article_id, {})["entity"] = names
     return values
 
@@ -174,7 +180,9 @@ def keep_story_ids(stories: list[Story], story_of: Callable[[str], str | None]) 
 
 
 def corpus_entity_names(
-    group: Sequence[Article], stored: Callable[[str], list[str]] | None = None
+    group: Sequence[Article],
+    stored: Callable[[str], list[str]] | None = None,
+    index: Any = None,
 ) -> dict[str, str]:
     """article id -> the ``entity`` field value with corpus-wide canonical names.
 
@@ -185,7 +193,8 @@ def corpus_entity_names(
     """
     from .entities.corpus import EntityIndex
 
-    index = EntityIndex.build(list(group))
+    if index is None:  # else built already, from the articles' first pass
+        index = EntityIndex.build(list(group))
     out = {}
     for a in group:
         if stored is None:

@@ -40,6 +40,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -516,14 +517,24 @@ class _Updater:
         committed = False
         try:
             with Pool() as pool:
-                table, survey = self._read_all(pool, todo, reads)
+                table, survey, first = self._read_all(pool, todo, reads)
                 self.tick(IndexProgress(self.done, self.total, phase="stories"))
                 where = {i: (r.spool, o) for r in reads if r.spool for i, o in r.offsets.items()}
                 for read in reads:
                     read.offsets = {}  # ``where`` has them (at 100k the pass needs the room)
-                values = corpus_pass.finalize_new(table, survey, SpooledArticles(where))
+                spooled = SpooledArticles(where)
+                entity_index = None
+                if first is not None:
+                    from .entities.corpus import EntityIndex
+
+                    entity_index = EntityIndex.from_first_pass(
+                        {i: f[0] for i, f in first.items()},
+                        {i: f[1] for i, f in first.items()},
+                        partial(_with_no_scan, spooled.get),
+                    )
+                values = corpus_pass.finalize_new(table, survey, spooled, entity_index)
                 self.done, self.total = 0, len(where)
-                del table, survey, where
+                del table, survey, where, spooled, entity_index, first
                 self.tick(IndexProgress(0, self.total, phase="indexing"))
                 for read, segment, tmp in self._write_all(pool, reads, values):
                     put = [self._entry(o, entries.get(o.path)) for o in read.outcomes]
@@ -548,13 +559,19 @@ class _Updater:
         return True
 
     def _read_all(self, pool: Pool, todo: list[list[Job]], reads: list[Read]) -> tuple:
-        """Step 1 of ``_build_once``: every chunk read; profiles kept in chunk order."""
+        """Step 1 of ``_build_once``: every chunk read; profiles kept in chunk order.
+
+        Returns the profile table, the date survey and, for a corpus small enough for
+        the corpus-wide entity pass, each article's entity first pass (else None).
+        """
         import queue as queue_mod
         from concurrent.futures import FIRST_COMPLETED, wait
 
         table, survey = ProfileTable(), DateSurvey()
+        small = sum(len(chunk) for chunk in todo) <= corpus_pass.ENTITY_PASS_MAX
+        first: dict | None = {} if small else None
         pending = {
-            pool.executor.submit(read_chunk, str(self.gdir), chunk): i
+            pool.executor.submit(read_chunk, str(self.gdir), chunk, small): i
             for i, chunk in enumerate(todo)
         }
         arrived: dict[int, Read] = {}
@@ -568,10 +585,14 @@ class _Updater:
                 for p in read.profiles:
                     table.add(p)
                 survey.merge(read.survey)
-                read.profiles, read.survey = [], DateSurvey()
+                if first is not None:
+                    first.update(read.entities)
+                    if len(first) > corpus_pass.ENTITY_PASS_MAX:
+                        first = None  # many articles per file: too big for the pass
+                read.profiles, read.survey, read.entities = [], DateSurvey(), {}
                 reads.append(read)
         self._drain(pool.queue, queue_mod, phase="reading")
-        return table, survey
+        return table, survey, first
 
     def _write_all(self, pool: Pool, reads: list[Read], values: dict) -> Iterator[tuple]:
         """Step 2 of ``_build_once``: (read, segment, its temp dir) as each chunk is written."""
@@ -1017,6 +1038,11 @@ class StoredArticles(Sequence[Article]):
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _with_no_scan(get: Callable[[str], Article | None], article_id: str) -> tuple:
+    """(article, no kept scan): what ``EntityIndex.from_first_pass`` loads by id."""
+    return get(article_id), None
 
 
 def _live_count(ix: Any, *, deleted: bool = False) -> int:

@@ -46,3 +46,42 @@ def test_one_entity_query_finds_every_spelling(library, gold_id, files, forms):
         hits = library.search(f'entity:"{name}"', limit=50).hits
         found = max(found, {Path(h.path).name for h in hits}, key=len)
     assert files <= found, f"{gold_id}: entity query found {sorted(found)}, gold {sorted(files)}"
+
+
+def test_an_index_from_each_articles_first_pass_equals_one_built_in_one_go():
+    """A first build's workers recognise each article once (first_pass); the corpus-wide
+    merge from those, revisiting only articles where a name another article confirmed
+    stayed unknown, names every entity as a full ``EntityIndex.build`` does."""
+    from index.entities.corpus import EntityIndex, first_pass
+    from index.model import Article
+    from index.pipeline import load_file
+
+    cued = Article(
+        id="cued",
+        path="cued.txt",
+        title="Tunnel talks resume",
+        paragraphs=("Finance Minister Tarvo Ilves said on Monday that the budget was final.",),
+    )
+    bare = Article(  # no cue: only the other article says Tarvo Ilves is a person
+        id="bare",
+        path="bare.txt",
+        title="Costs questioned",
+        paragraphs=("Tarvo Ilves spoke about costs in Tallinn.",),
+    )
+    articles = [a for p in sorted(SEEDS.glob("*.txt")) for a in load_file(str(p))]
+    articles += [cued, bare]
+    revisited = []
+
+    def load(article_id):
+        revisited.append(article_id)
+        return next(a for a in articles if a.id == article_id), None
+
+    firsts = {a.id: first_pass(a) for a in articles}
+    merged = EntityIndex.from_first_pass(
+        {i: f[0] for i, f in firsts.items()}, {i: f[1] for i, f in firsts.items()}, load
+    )
+    whole = EntityIndex.build(articles)
+    for a in articles:
+        assert merged.canonical_entities(a) == whole.canonical_entities(a), a.path
+    assert "Tarvo Ilves" in merged.canonical_entities(bare)
+    assert "bare" in revisited and len(revisited) < len(articles)

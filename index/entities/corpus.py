@@ -77,6 +77,15 @@ class EntitySummary:
         return cls(e.id, e.type, e.canonical, dict(e.forms), e.from_gazetteer, e.related)
 
 
+def first_pass(
+    article: Article, found: SegmentScan | None = None
+) -> tuple[list[EntitySummary], set[str]]:
+    """The article's entities for ``EntityIndex`` and the keys of capitalised runs left
+    unknown, which other articles may confirm (``EntityIndex.from_first_pass``)."""
+    entities, unresolved = analyse(article, found=found)
+    return [EntitySummary.of(e) for e in entities if e.type != "DATE"], set(unresolved)
+
+
 def summarise(article: Article) -> list[EntitySummary]:
     """The article's entities (without dates) in the form ``EntityIndex`` merges."""
     return [EntitySummary.of(e) for e in article_entities(article) if e.type != "DATE"]
@@ -121,17 +130,33 @@ class EntityIndex:
         scans: dict[str, SegmentScan] = {}
         for n, article in enumerate(articles, 1):
             found = scan(article)
-            entities, unresolved[article.id] = analyse(article, found=found)
-            summaries[article.id] = [EntitySummary.of(e) for e in entities if e.type != "DATE"]
+            summaries[article.id], unresolved[article.id] = first_pass(article, found)
             if unresolved[article.id]:
                 scans[article.id] = found
             if progress is not None:
                 progress(n)
+        by_id = {a.id: a for a in articles}
+        return cls.from_first_pass(summaries, unresolved, lambda i: (by_id[i], scans.get(i)))
+
+    @classmethod
+    def from_first_pass(
+        cls,
+        summaries: dict[str, list[EntitySummary]],
+        unresolved: dict[str, set[str]],
+        load: Callable[[str], tuple[Article | None, SegmentScan | None]],
+    ) -> EntityIndex:
+        """``build`` from each article's ``first_pass`` (made where the article was read,
+        e.g. by the indexing workers): ``load`` gives back, by id, an article (and its
+        scan, if kept) that the second pass must revisit."""
         known = _corpus_names(summaries)
-        for article in articles:
-            if unresolved[article.id] & known.keys():
-                entities, _ = analyse(article, known, scans[article.id])
-                summaries[article.id] = [EntitySummary.of(e) for e in entities if e.type != "DATE"]
+        for article_id, names in unresolved.items():
+            if names & known.keys():
+                article, found = load(article_id)
+                if article is not None:
+                    entities, _ = analyse(article, known, found)
+                    summaries[article_id] = [
+                        EntitySummary.of(e) for e in entities if e.type != "DATE"
+                    ]
         return cls.from_summaries(summaries)
 
     @classmethod
