@@ -137,13 +137,18 @@ def index_chunk(gdir: str, schema: Any, jobs: list[Job]) -> tuple[Any, str | Non
     return segment, tmp, outcomes
 
 
+def _temp_path(gdir: str, suffix: str = "") -> Path:
+    """A worker's own temporary name in the generation dir (see the module docstring)."""
+    return Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}{suffix}"
+
+
 def _write_segment(
     gdir: str, schema: Any, fill: Callable[[SegmentWriter], None]
 ) -> tuple[Any, str | None]:
     """One new segment, filled by ``fill``, in a temp dir inside the generation:
     (segment, temp dir), or (None, None) when nothing was added.  On any error the
     half-written segment is removed."""
-    tmp = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp = _temp_path(gdir)
     tmp.mkdir()
     # a chunk is bounded (chunks() caps it), so its postings stay in memory: no limit
     writer = use_compact_pool(blocks.writer(whoosh_index.create_in(str(tmp), schema), _lk=False))
@@ -181,7 +186,7 @@ def read_chunk(gdir: str, jobs: list[Job], entities: bool = False) -> Read:
     file, with what the story pass needs from each article (with ``entities``, what
     the corpus-wide entity pass needs too).  Step 2 (``write_chunk``) writes them
     with their stories, so no document is written twice."""
-    spool = Path(gdir) / f"{TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}.docs"
+    spool = _temp_path(gdir, ".docs")
     read = Read(str(spool), [], {}, [], DateSurvey())
     seen: dict[str, tuple[Article, list[str]]] = {}
 

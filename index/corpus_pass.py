@@ -110,13 +110,25 @@ def _neighbourhood(articles: Any, changed_ids: Iterable[str]) -> list[Article] |
 
 
 def finalize_new(
-    profiles: ProfileTable, survey: DateSurvey, articles: Any, entity_index: Any = None
+    profiles: ProfileTable,
+    survey: DateSurvey,
+    articles: Any,
+    first: Mapping[str, tuple[list, set[str]]] | None = None,
 ) -> dict[str, dict[str, str]]:
     """``finalize`` for a first build, before anything is indexed: the workers that
     read the articles made their ``profiles``, date ``survey`` and (small corpora)
-    the corpus ``entity_index``; ``articles`` (a sequence with ``get`` and
+    each article's entity ``first`` pass; ``articles`` (a sequence with ``get`` and
     ``entities_of``) loads the few the date and entity passes read again.  The
     documents are then written once, with these values."""
+    entity_index = None
+    if first is not None:
+        from .entities.corpus import EntityIndex
+
+        entity_index = EntityIndex.from_first_pass(
+            {i: f[0] for i, f in first.items()},
+            {i: f[1] for i, f in first.items()},
+            lambda article_id: (articles.get(article_id), None),
+        )
     stories = stories_from_profiles(profiles)
     return _values(stories, articles, articles, survey, entity_index)
 

@@ -40,7 +40,6 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +82,10 @@ Progress = Callable[[IndexProgress], None]
 
 BATCH_DOCS = 2000  # commit this often during a long build so results show up early
 POOL_MIN_FILES = 24  # below this, parsing in-process beats starting workers
+WORKER_DIED = (
+    "an indexing worker process died (out of memory?); everything committed so far is "
+    "kept: run reader index again to continue"
+)
 WRITER_MB = 128
 
 
@@ -493,10 +496,7 @@ class _Updater:
             self._run_pool(todo, done, entries)
         except BrokenProcessPool as exc:
             if done:
-                raise LibraryError(
-                    "an indexing worker process died (out of memory?); everything committed "
-                    "so far is kept: run reader index again to continue"
-                ) from exc
+                raise LibraryError(WORKER_DIED) from exc
             self.done = 0
             self._index_here([job for chunk in todo for job in chunk], entries, batch, fresh)
 
@@ -522,19 +522,9 @@ class _Updater:
                 where = {i: (r.spool, o) for r in reads if r.spool for i, o in r.offsets.items()}
                 for read in reads:
                     read.offsets = {}  # ``where`` has them (at 100k the pass needs the room)
-                spooled = SpooledArticles(where)
-                entity_index = None
-                if first is not None:
-                    from .entities.corpus import EntityIndex
-
-                    entity_index = EntityIndex.from_first_pass(
-                        {i: f[0] for i, f in first.items()},
-                        {i: f[1] for i, f in first.items()},
-                        partial(_with_no_scan, spooled.get),
-                    )
-                values = corpus_pass.finalize_new(table, survey, spooled, entity_index)
+                values = corpus_pass.finalize_new(table, survey, SpooledArticles(where), first)
                 self.done, self.total = 0, len(where)
-                del table, survey, where, spooled, entity_index, first
+                del table, survey, where, first
                 self.tick(IndexProgress(0, self.total, phase="indexing"))
                 for read, segment, tmp in self._write_all(pool, reads, values):
                     put = [self._entry(o, entries.get(o.path)) for o in read.outcomes]
@@ -546,10 +536,7 @@ class _Updater:
                     committed = True
         except BrokenProcessPool as exc:
             if committed:
-                raise LibraryError(
-                    "an indexing worker process died (out of memory?); everything committed "
-                    "so far is kept: run reader index again to continue"
-                ) from exc
+                raise LibraryError(WORKER_DIED) from exc
             self.done, self.total = 0, len(jobs)
             return False
         finally:
@@ -1038,11 +1025,6 @@ class StoredArticles(Sequence[Article]):
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def _with_no_scan(get: Callable[[str], Article | None], article_id: str) -> tuple:
-    """(article, no kept scan): what ``EntityIndex.from_first_pass`` loads by id."""
-    return get(article_id), None
 
 
 def _live_count(ix: Any, *, deleted: bool = False) -> int:

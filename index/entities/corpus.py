@@ -83,12 +83,16 @@ def first_pass(
     """The article's entities for ``EntityIndex`` and the keys of capitalised runs left
     unknown, which other articles may confirm (``EntityIndex.from_first_pass``)."""
     entities, unresolved = analyse(article, found=found)
-    return [EntitySummary.of(e) for e in entities if e.type != "DATE"], set(unresolved)
+    return _summaries(entities), set(unresolved)
 
 
 def summarise(article: Article) -> list[EntitySummary]:
     """The article's entities (without dates) in the form ``EntityIndex`` merges."""
-    return [EntitySummary.of(e) for e in article_entities(article) if e.type != "DATE"]
+    return _summaries(article_entities(article))
+
+
+def _summaries(entities: Iterable[ArticleEntity]) -> list[EntitySummary]:
+    return [EntitySummary.of(e) for e in entities if e.type != "DATE"]
 
 
 @dataclass
@@ -153,10 +157,7 @@ class EntityIndex:
             if names & known.keys():
                 article, found = load(article_id)
                 if article is not None:
-                    entities, _ = analyse(article, known, found)
-                    summaries[article_id] = [
-                        EntitySummary.of(e) for e in entities if e.type != "DATE"
-                    ]
+                    summaries[article_id] = _summaries(analyse(article, known, found)[0])
         return cls.from_summaries(summaries)
 
     @classmethod
