@@ -43,7 +43,8 @@ from .model import Article, Story
 BODY_WORDS = 400  # content words of body text that describe the event
 BODY_CHARS = 8 * BODY_WORDS  # enough text to hold them
 TITLE_SHARE = 0.3  # weight of title-to-title similarity (the rest is the body's)
-ENTITY_WEIGHT = 2.0  # a canonical entity counts like this many mentions of a word
+ENTITY_WEIGHT = 2  # a canonical entity counts like this many mentions of a word
+COUNT_MAX = 65_535  # counts are kept as uint16 (a body holds at most BODY_WORDS words)
 VECTOR_TERMS = 80  # strongest terms kept per vector in corpora above TRUNCATE_ABOVE
 TRUNCATE_ABOVE = 2000
 TOP_TERMS = 20  # terms per article posted for blocking
@@ -60,6 +61,7 @@ MIN_THRESHOLD, MAX_THRESHOLD = 0.08, 0.25
 # tighter group's own average similarity: related events (a bill, then the reaction to
 # it days later) are each tight and only loosely linked.
 SEPARATION = 0.6
+HEAP_SLACK = 10_000  # stale heap entries tolerated beyond the live pairs before a clean-up
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Profile:
     lead: str
     date: int | None  # proleptic ordinal day
     title_terms: dict[str, int]
-    body_terms: dict[str, float]
+    body_terms: dict[str, int]
 
 
 _WORD = re.compile(r"[a-z][a-z']+")
@@ -106,10 +108,10 @@ def profile(article: Article, entities: Iterable[str] | None = None) -> Profile:
         if size >= BODY_CHARS:
             break
     words = _words("\n".join(body))
-    terms: dict[str, float] = dict(Counter(words[:BODY_WORDS]))
+    terms: dict[str, int] = dict(Counter(words[:BODY_WORDS]))
     for name in entities or ():
         key = "=" + _name_key(name)
-        terms[key] = terms.get(key, 0) + ENTITY_WEIGHT
+        terms[key] = min(COUNT_MAX, terms.get(key, 0) + ENTITY_WEIGHT)
     lead = article.paragraphs[0] if article.paragraphs else ""
     return Profile(
         id=article.id,
@@ -184,9 +186,9 @@ class _Rows:
     def __init__(self) -> None:
         self.ptr = array("q", [0])
         self.terms = array("i")
-        self.counts = array("f")  # counts and entity weights: small, exact in float32
+        self.counts = array("H")  # counts and entity weights: small integers
 
-    def add(self, term_ids: list[int], counts: Iterable[float]) -> None:
+    def add(self, term_ids: list[int], counts: Iterable[int]) -> None:
         self.terms.extend(term_ids)
         self.counts.extend(counts)
         self.ptr.append(len(self.terms))
@@ -195,7 +197,7 @@ class _Rows:
         return (
             np.frombuffer(self.ptr, dtype=np.int64),
             np.frombuffer(self.terms, dtype=np.int32),
-            np.frombuffer(self.counts, dtype=np.float32),
+            np.frombuffer(self.counts, dtype=np.uint16),
         )
 
 
@@ -278,11 +280,25 @@ def _unique(keys: np.ndarray) -> np.ndarray:
     return keys[first]
 
 
-def _by_blocks(n: int, rows_of: Callable[[int, int], _Part]) -> _CSR:
+def _by_blocks(
+    n: int, rows_of: Callable[[int, int], _Part], lengths: np.ndarray | None = None
+) -> _CSR:
     """One CSR from ``rows_of(lo, hi)`` run over blocks of rows: the whole corpus'
-    temporaries at once would cost ~1 GB at 100k articles."""
-    parts = [rows_of(lo, min(n, lo + BLOCK_ROWS)) for lo in range(0, n, BLOCK_ROWS)]
+    temporaries at once would cost ~1 GB at 100k articles.  Given each row's output
+    ``lengths`` up front, blocks are written straight into the result instead of being
+    joined at the end (which holds the result twice)."""
     ptr = np.zeros(n + 1, dtype=np.int64)
+    if lengths is not None:
+        np.cumsum(lengths, out=ptr[1:])
+        terms = np.empty(int(ptr[-1]), dtype=np.int32)
+        weights = np.empty(int(ptr[-1]), dtype=np.float64)
+        for lo in range(0, n, BLOCK_ROWS):
+            hi = min(n, lo + BLOCK_ROWS)
+            _, block_terms, block_weights = rows_of(lo, hi)
+            terms[ptr[lo] : ptr[hi]] = block_terms
+            weights[ptr[lo] : ptr[hi]] = block_weights
+        return _CSR(ptr, terms, weights)
+    parts = [rows_of(lo, min(n, lo + BLOCK_ROWS)) for lo in range(0, n, BLOCK_ROWS)]
     if not parts:
         return _CSR(ptr, np.zeros(0, np.int32), np.zeros(0, np.float64))
     np.cumsum(np.concatenate([p[0] for p in parts]), out=ptr[1:])
@@ -300,7 +316,16 @@ def _weigh(
         a, b = ptr[lo], ptr[hi]
         return _weigh_rows(ptr[lo : hi + 1] - a, terms[a:b], counts[a:b], base, keep)
 
-    return _by_blocks(len(ptr) - 1, rows_of)
+    n = len(ptr) - 1
+    lengths = np.zeros(n, dtype=np.int64)  # each row's positive counts, at most ``keep``
+    for lo in range(0, n, BLOCK_ROWS):
+        hi = min(n, lo + BLOCK_ROWS)
+        a, b = ptr[lo], ptr[hi]
+        rows = _row_ids(ptr[lo : hi + 1] - a)[counts[a:b] > 0]
+        lengths[lo:hi] = np.bincount(rows, minlength=hi - lo)
+    if keep is not None:
+        np.minimum(lengths, keep, out=lengths)
+    return _by_blocks(n, rows_of, lengths)
 
 
 def _weigh_rows(
@@ -483,11 +508,29 @@ def _candidates(
 def _fold(
     folded: tuple[np.ndarray, np.ndarray], keys: array, scores: array
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sum the scores of equal pair keys (already folded ones plus new visits)."""
-    all_keys = np.concatenate([folded[0], np.frombuffer(keys, dtype=np.int64)])
-    all_scores = np.concatenate([folded[1], np.frombuffer(scores, dtype=np.float64)])
-    unique, inverse = np.unique(all_keys, return_inverse=True)
-    return unique, np.bincount(inverse, weights=all_scores, minlength=len(unique))
+    """Sum the scores of equal pair keys (already folded ones plus new visits).
+
+    A stable sort then one pass, freeing as it goes: ``np.unique`` with
+    ``return_inverse`` holds ~6 copies of the keys (~250 MB for 5M visits).  Equal
+    keys are summed in visiting order, as ``np.unique`` + ``bincount`` would.
+    """
+    all_keys = np.frombuffer(keys, dtype=np.int64)
+    all_scores = np.frombuffer(scores, dtype=np.float64)
+    if len(folded[0]):
+        all_keys = np.concatenate([folded[0], all_keys])
+        all_scores = np.concatenate([folded[1], all_scores])
+    order = np.argsort(all_keys, kind="stable")
+    sorted_keys = all_keys[order]
+    del all_keys
+    sorted_scores = all_scores[order]
+    del all_scores, order
+    first = np.empty(len(sorted_keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
+    unique = sorted_keys[first]
+    del sorted_keys
+    group = np.cumsum(first) - 1
+    return unique, np.bincount(group, weights=sorted_scores, minlength=len(unique))
 
 
 def _count_in_window(docs: list[int], dates: list[int | None], window: int) -> int:
@@ -579,45 +622,58 @@ def _average_linkage(
     edge_roots = roots[left]
     kept: dict[tuple[int, int], float] = {}  # edges inside the final groups
     out: list[list[int]] = []
+    group_of = np.zeros(n, dtype=np.int64)  # per component: its members' group
     for root, members in components.items():
         if len(members) == 1:
             out.append(members)
             continue
         a, b = np.searchsorted(edge_roots, [root, root + 1])
-        edges_of = list(
-            zip(left[a:b].tolist(), right[a:b].tolist(), sims[a:b].tolist(), strict=True)
+        mine = (left[a:b], right[a:b], sims[a:b])
+        groups = _cluster_component(members, mine, threshold, dates, span)
+        for g, members_g in enumerate(groups):
+            group_of[members_g] = g
+        inside = group_of[mine[0]] == group_of[mine[1]]
+        kept.update(
+            zip(
+                zip(mine[0][inside].tolist(), mine[1][inside].tolist(), strict=True),
+                mine[2][inside].tolist(),
+                strict=True,
+            )
         )
-        groups = _cluster_component(members, edges_of, threshold, dates, span)
-        group_of = {m: g for g, members_g in enumerate(groups) for m in members_g}
-        for i, j, s in edges_of:
-            if group_of[i] == group_of[j]:
-                kept[(i, j)] = s
         out.extend(groups)
     return out, kept
 
 
 def _cluster_component(
     members: list[int],
-    edges: list[tuple[int, int, float]],
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     threshold: float,
     dates: Sequence[int | None] = (),
     span: int = WINDOW_DAYS,
 ) -> list[list[int]]:
-    index = {m: k for k, m in enumerate(members)}
+    """Average linkage inside one connected component: ``members`` ascending, ``edges``
+    its unique pairs (i < j) as arrays.  Stale heap entries (pairs of clusters merged
+    away) are dropped whenever they outnumber the live pairs, so the heap of a 65k-article
+    component stays ~400k entries instead of growing to ~1M."""
+    local = np.asarray(members)
+    firsts = np.searchsorted(local, edges[0]).tolist()
+    seconds = np.searchsorted(local, edges[1]).tolist()
+    values = edges[2].tolist()
     # sums[c][d] = total similarity between clusters c and d (average = sum / sizes)
     sums: dict[int, dict[int, float]] = {k: {} for k in range(len(members))}
-    for i, j, s in edges:
-        a, b = index[i], index[j]
+    for a, b, s in zip(firsts, seconds, values, strict=True):
         sums[a][b] = s
         sums[b][a] = s
+    heap = [(-s, a, b) for a, b, s in zip(firsts, seconds, values, strict=True)]
+    del firsts, seconds, values
+    heapq.heapify(heap)
+    live = len(heap)  # pairs of current clusters
     size = {k: 1 for k in sums}
     inner = {k: 0.0 for k in sums}  # total similarity inside each cluster
     items = {k: [members[k]] for k in sums}
     known = [dates[m] if dates else None for m in members]
     first = {k: d for k, d in enumerate(known)}
     last = dict(first)
-    heap = [(-s, a, b) for a, row in sums.items() for b, s in row.items() if a < b]
-    heapq.heapify(heap)
     next_id = len(members)
     while heap:
         neg, a, b = heapq.heappop(heap)
@@ -640,6 +696,7 @@ def _cluster_component(
             continue  # would put reports weeks apart in one event
         c = next_id
         next_id += 1
+        live -= len(sums[a]) + len(sums[b]) - 1
         row: dict[int, float] = defaultdict(float)
         for src in (a, b):
             for d, s in sums.pop(src).items():
@@ -647,6 +704,7 @@ def _cluster_component(
                     row[d] += s
                     sums[d].pop(src, None)
         sums[c] = dict(row)
+        live += len(row)
         first[c], last[c] = lo, hi
         inner[c] = inner.pop(a) + inner.pop(b) + avg * size[a] * size[b]
         size[c] = size.pop(a) + size.pop(b)
@@ -654,6 +712,9 @@ def _cluster_component(
         for d, s in row.items():
             sums[d][c] = s
             heapq.heappush(heap, (-(s / (size[c] * size[d])), min(c, d), max(c, d)))
+        if len(heap) > 2 * live + HEAP_SLACK:
+            heap = [e for e in heap if e[1] in sums and e[2] in sums]
+            heapq.heapify(heap)
     return list(items.values())
 
 
@@ -701,8 +762,13 @@ def stories_from_profiles(
     sims = similarities(v, left, right, window_days)
     scored = sims > 0
     edges = (left[scored], right[scored], sims[scored])
-    groups, inner = _average_linkage(n, edges, threshold, v.table.dates, window_days)
-    stories = [_story(v.table, g, inner) for g in groups]
+    # clustering needs only the scored edges and the table: at 100k articles the
+    # vectors and unscored candidates are ~200 MB the clustering's own peak would add to
+    table = v.table
+    del v, left, right, sims, scored
+    groups, inner = _average_linkage(n, edges, threshold, table.dates, window_days)
+    del edges
+    stories = [_story(table, g, inner) for g in groups]
     stories.sort(key=lambda s: (-len(s.article_ids), s.date or "9999", s.id))
     return stories
 
