@@ -41,7 +41,7 @@ from .locking import release_inherited
 from .model import Article
 from .pool import use_compact_pool
 from .schema import document, entity_names, unpack_article
-from .stories import Profile, profile
+from .stories import Profile, ProfileTable, profile
 
 TMP_PREFIX = ".seg-"
 
@@ -174,7 +174,7 @@ class Read:
     spool: str | None  # the chunk's documents, pickled one after another
     outcomes: list[Outcome]
     offsets: dict[str, int]  # article id -> where its document starts in the spool
-    profiles: list[Profile]  # for the story pass, one per document
+    profiles: ProfileTable  # for the story pass, one per document
     survey: DateSurvey
     # entities' first pass per article, when the corpus is small enough for the
     # corpus-wide entity pass (EntityIndex.from_first_pass)
@@ -187,7 +187,7 @@ def read_chunk(gdir: str, jobs: list[Job], entities: bool = False) -> Read:
     the corpus-wide entity pass needs too).  Step 2 (``write_chunk``) writes them
     with their stories, so no document is written twice."""
     spool = _temp_path(gdir, ".docs")
-    read = Read(str(spool), [], {}, [], DateSurvey())
+    read = Read(str(spool), [], {}, ProfileTable(), DateSurvey())
     seen: dict[str, tuple[Article, list[str]]] = {}
 
     def keep(article: Article, entities: list[str]) -> None:
@@ -209,9 +209,9 @@ def read_chunk(gdir: str, jobs: list[Job], entities: bool = False) -> Read:
                         with contextlib.suppress(Exception):  # renamed later, or not at all
                             read.entities[article.id] = first_pass(article)
                     try:
-                        read.profiles.append(profile(article, names))
+                        read.profiles.add(profile(article, names))
                     except Exception:  # noqa: BLE001 - a story of its own, not a failed build
-                        read.profiles.append(
+                        read.profiles.add(
                             Profile(article.id, article.title or "", "", None, {}, {})
                         )
                 read.outcomes.append(outcome)

@@ -569,14 +569,13 @@ class _Updater:
                 arrived[pending.pop(future)] = future.result()
             while len(reads) in arrived:  # the story pass sees the corpus in file order
                 read = arrived.pop(len(reads))
-                for p in read.profiles:
-                    table.add(p)
+                table.extend(read.profiles)
                 survey.merge(read.survey)
                 if first is not None:
                     first.update(read.entities)
                     if len(first) > corpus_pass.ENTITY_PASS_MAX:
                         first = None  # many articles per file: too big for the pass
-                read.profiles, read.survey, read.entities = [], DateSurvey(), {}
+                read.profiles, read.survey, read.entities = ProfileTable(), DateSurvey(), {}
                 reads.append(read)
         self._drain(pool.queue, queue_mod, phase="reading")
         return table, survey, first

@@ -164,6 +164,22 @@ class ProfileTable:
         for rows, terms in ((self._title, p.title_terms), (self._body, p.body_terms)):
             rows.add([vocab.setdefault(t, len(vocab)) for t in terms], terms.values())
 
+    def extend(self, other: ProfileTable) -> None:
+        """Append another table's profiles (a worker's chunk) in a few array operations:
+        a build's parent gets one small table per chunk instead of 100k Profile objects,
+        whose freed dicts would leave its memory fragmented for the rest of the build."""
+        self.ids.extend(other.ids)
+        self.titles.extend(other.titles)
+        self.leads.extend(other.leads)
+        self.dates.extend(other.dates)
+        vocab = self.vocab
+        remap = np.array([vocab.setdefault(t, len(vocab)) for t in other.terms()], dtype=np.int32)
+        for mine, theirs in ((self._title, other._title), (self._body, other._body)):
+            ptr, terms, counts = theirs.arrays()
+            mine.ptr.extend((ptr[1:] + len(mine.terms)).tolist())
+            mine.terms.frombytes(remap[terms].tobytes())
+            mine.counts.frombytes(counts.tobytes())
+
     def __len__(self) -> int:
         return len(self.ids)
 

@@ -287,3 +287,22 @@ def test_vectors_written_in_place_equal_joined_blocks(monkeypatch):
         assert got.weights.tolist() == parts.weights.tolist()
         if keep:
             assert max(np.diff(got.ptr)) == keep
+
+
+def test_tables_extended_chunk_by_chunk_equal_one_built_profile_by_profile():
+    """A first build's parent joins the workers' per-chunk tables; term ids (which
+    break ties between equally weighted terms) must come out as if each profile had
+    been added in order."""
+    from index.stories import ProfileTable
+
+    profiles = [
+        profile(a, ["Tomas Ebner"] if i % 2 else None) for i, a in enumerate((FLOOD + ELECTION) * 2)
+    ]
+    whole = ProfileTable(profiles)
+    joined = ProfileTable()
+    for lo, hi in ((0, 2), (2, 3), (3, 3), (3, len(profiles))):
+        joined.extend(ProfileTable(profiles[lo:hi]))
+    assert joined.vocab == whole.vocab
+    assert (joined.ids, joined.titles, joined.dates) == (whole.ids, whole.titles, whole.dates)
+    for a, b in ((joined._title, whole._title), (joined._body, whole._body)):
+        assert [x.tolist() for x in a.arrays()] == [x.tolist() for x in b.arrays()]
