@@ -261,7 +261,10 @@ def vectorise(profiles: Sequence[Profile] | ProfileTable) -> _Vectors:
     keep = VECTOR_TERMS if n > TRUNCATE_ABOVE else None
     titles = _weigh(tp, tt, tc, base, keep)
     bodies = _weigh(bp, bt, bc, base, keep)
-    table.drop_terms()  # the raw counts are the biggest part of a profile table
+    # the raw counts are the biggest part of a profile table (~130 MB at 100k
+    # articles); the views onto them must go too, or they keep the memory
+    del tp, tt, tc, bp, bt, bc
+    table.drop_terms()
     blocking = _blocking(titles, bodies, df, size)
     return _Vectors(table, titles, bodies, blocking)
 
@@ -487,7 +490,7 @@ def _candidates(
     rows = _row_ids(blk.ptr)
     # postings: by term, rows ascending; terms visited by posting length, then by
     # where they first appear (the order a dict of postings would have)
-    by_term = np.lexsort((np.arange(len(rows)), blk.terms))
+    by_term = np.argsort(blk.terms, kind="stable")
     terms_sorted = blk.terms[by_term]
     cuts = np.flatnonzero(np.diff(terms_sorted)) + 1
     starts, ends = np.r_[0, cuts], np.r_[cuts, len(terms_sorted)]
@@ -516,7 +519,9 @@ def _candidates(
         if len(keys) > 4_000_000:
             folded = _fold(folded, keys, scores)
             keys, scores = array("q"), array("d")
+    del rows, by_term, terms_sorted  # the postings are done with: room for the last fold
     pair_keys, pair_scores = _fold(folded, keys, scores)
+    del folded, keys, scores
     chosen = pair_keys[pair_scores >= floor]
     return chosen // n, chosen % n
 
