@@ -426,9 +426,10 @@ class _Updater:
         current, missing_roots = self._scan()
         jobs: list[Job] = []
         known = entries.stats
+        nothing: dict[str, str] = {}  # one shared "no indexed articles" (never written to)
         for path, key in current.items():
             if path not in known:
-                jobs.append((path, None, {}))
+                jobs.append((path, None, nothing))
             elif known[path] != key:
                 entry = entries[path]
                 old = dict(zip(entry.ids, entry.hashes, strict=False))
@@ -438,6 +439,7 @@ class _Updater:
         # (files under a root that is missing right now are neither gone nor counted)
         kept_out = {path for path, _, _ in jobs} | {p for p in entries if p not in current}
         self.unchanged, reasons = self.manifest.summaries_except(kept_out)
+        del current, kept_out  # a first build of 100k files needs the room
         self.skipped.extend(Skipped(path, reason) for path, reason in reasons)
         self.total = len(jobs)
         fresh = _live_count(self.ix, deleted=True) == 0

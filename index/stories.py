@@ -123,6 +123,10 @@ def profile(article: Article, entities: Iterable[str] | None = None) -> Profile:
     )
 
 
+def _rarity(term: str) -> float:
+    return 3.0 if term[0] == "=" else rarity(term)  # "=name": a canonical entity
+
+
 def _name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9 ]+", "", name.lower().replace("-", " ")).strip()
 
@@ -150,6 +154,10 @@ class ProfileTable:
         self.titles: list[str] = []
         self.leads: list[str] = []  # kept only for title-less articles (their label)
         self.dates: list[int | None] = []
+        # each term's general-English rarity (entities: a fixed weight), found when the
+        # term first appears: a build's workers ship it with their chunk, so the parent
+        # never loads the 300k-word frequency list (~35 MB) for the weighing
+        self.rarity = array("d")
         self._title = _Rows()
         self._body = _Rows()
         for p in profiles:
@@ -160,9 +168,15 @@ class ProfileTable:
         self.titles.append(p.title)
         self.leads.append("" if p.title.strip() else p.lead)
         self.dates.append(p.date)
-        vocab = self.vocab
         for rows, terms in ((self._title, p.title_terms), (self._body, p.body_terms)):
-            rows.add([vocab.setdefault(t, len(vocab)) for t in terms], terms.values())
+            rows.add([self._term_id(t) for t in terms], terms.values())
+
+    def _term_id(self, term: str, rare: float | None = None) -> int:
+        i = self.vocab.get(term)
+        if i is None:
+            i = self.vocab[term] = len(self.vocab)
+            self.rarity.append(rare if rare is not None else _rarity(term))
+        return i
 
     def extend(self, other: ProfileTable) -> None:
         """Append another table's profiles (a worker's chunk) in a few array operations:
@@ -172,8 +186,10 @@ class ProfileTable:
         self.titles.extend(other.titles)
         self.leads.extend(other.leads)
         self.dates.extend(other.dates)
-        vocab = self.vocab
-        remap = np.array([vocab.setdefault(t, len(vocab)) for t in other.terms()], dtype=np.int32)
+        remap = np.array(
+            [self._term_id(t, r) for t, r in zip(other.terms(), other.rarity, strict=True)],
+            dtype=np.int32,
+        )
         for mine, theirs in ((self._title, other._title), (self._body, other._body)):
             ptr, terms, counts = theirs.arrays()
             mine.ptr.extend((ptr[1:] + len(mine.terms)).tolist())
@@ -255,9 +271,7 @@ def vectorise(profiles: Sequence[Profile] | ProfileTable) -> _Vectors:
     tp, tt, tc = table._title.arrays()
     bp, bt, bc = table._body.arrays()
     df = _document_frequency(n, size, (tp, tt), (bp, bt))
-    terms = table.terms()
-    factor = np.array([3.0 if t[0] == "=" else rarity(t) for t in terms], dtype=np.float64)
-    base = np.log((n + 1) / (df + 0.5)) * factor
+    base = np.log((n + 1) / (df + 0.5)) * np.array(table.rarity, dtype=np.float64)
     keep = VECTOR_TERMS if n > TRUNCATE_ABOVE else None
     titles = _weigh(tp, tt, tc, base, keep)
     bodies = _weigh(bp, bt, bc, base, keep)

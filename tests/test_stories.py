@@ -303,6 +303,7 @@ def test_tables_extended_chunk_by_chunk_equal_one_built_profile_by_profile():
     for lo, hi in ((0, 2), (2, 3), (3, 3), (3, len(profiles))):
         joined.extend(ProfileTable(profiles[lo:hi]))
     assert joined.vocab == whole.vocab
+    assert joined.rarity.tolist() == whole.rarity.tolist()
     assert (joined.ids, joined.titles, joined.dates) == (whole.ids, whole.titles, whole.dates)
     for a, b in ((joined._title, whole._title), (joined._body, whole._body)):
         assert [x.tolist() for x in a.arrays()] == [x.tolist() for x in b.arrays()]
