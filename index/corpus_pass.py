@@ -158,7 +158,9 @@ def _values(
     related = {aid: story.article_ids for story in stories for aid in story.article_ids}
     for article_id, when in fill_missing_dates(group, related, survey).items():
         values.setdefault(article_id, {})["date"] = when
-    if len(group) <= ENTITY_PASS_MAX:
+    # the corpus decides, not the group: a neighbourhood of a large corpus renaming
+    # its entities would give names a rebuild never gives, and churn them each update
+    if len(group) <= ENTITY_PASS_MAX and len(articles) <= ENTITY_PASS_MAX:
         stored = articles.entities_of if hasattr(articles, "entities_of") else None
         for article_id, names in corpus_entity_names(group, stored, entity_index).items():
             values.setdefault(article_id, {})["entity"] = names

@@ -85,3 +85,54 @@ def test_an_index_from_each_articles_first_pass_equals_one_built_in_one_go():
         assert merged.canonical_entities(a) == whole.canonical_entities(a), a.path
     assert "Tarvo Ilves" in merged.canonical_entities(bare)
     assert "bare" in revisited and len(revisited) < len(articles)
+
+
+OTHER_NEWS = [  # invented, unrelated to the seeds: they make the corpus "large"
+    ("Harbour cranes idle as Port Velle dockers strike", "Dockers at Port Velle walked out."),
+    ("Orchard frost cuts Brenna apple harvest by half", "Growers in Brenna lost blossoms."),
+    ("Velmora library reopens after two-year repair", "The Velmora library opened again."),
+    ("Tram line to Ostrik airport delayed to spring", "Engineers found faults in the Ostrik line."),
+    ("Chess prodigy Ana Kirsch wins Dravic open", "Ana Kirsch, 14, won the Dravic open."),
+    ("Coastal path at Senna Point closed by rockfall", "A rockfall shut the Senna Point path."),
+]
+
+
+def test_an_update_of_a_large_corpus_never_renames_entities_elsewhere(tmp_path, monkeypatch):
+    """Above ENTITY_PASS_MAX articles a build keeps each article's own entity names; an
+    update's neighbourhood pass must not rename them in articles nobody changed (it
+    did: each edit rewrote neighbours with group-dependent names, "Isis" -> "ISIS",
+    "ISIS" -> "Islamic State", changing what entity: queries find)."""
+    import shutil
+
+    from index import corpus_pass
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    for k, (title, text) in enumerate(OTHER_NEWS):
+        record = {
+            "title": title,
+            "text": text,
+            "outlet": "Velle Post",
+            "date": f"2031-05-0{k + 1}",
+        }
+        (corpus / f"other{k}.json").write_text(json.dumps(record), encoding="utf-8")
+    n = len(list(corpus.iterdir()))
+    monkeypatch.setattr(corpus_pass, "ENTITY_PASS_MAX", n - 3)  # a group fits, the corpus not
+    monkeypatch.setattr(corpus_pass, "NEIGHBOURS", 2)  # ...so the neighbourhood is small
+
+    def entity_values(lib) -> dict[str, str]:  # file -> its indexed entity field
+        return {Path(f["path"]).name: f.get("entity") for f in lib.searcher().all_stored_fields()}
+
+    with Library.open([corpus], index_dir=tmp_path / "ix") as lib:
+        lib.update()
+        before = entity_values(lib)
+        edited = sorted(SEEDS.iterdir())[0].name
+        path = corpus / edited
+        path.write_text(path.read_text(encoding="utf-8") + "\n\nCorrection: a date was wrong.\n")
+        assert lib.update().updated == 1
+        after = entity_values(lib)
+    changed = {name for name in before if before[name] != after[name] and name != edited}
+    assert not changed, {name: (before[name], after[name]) for name in changed}
+    with Library.open([corpus], index_dir=tmp_path / "fresh") as lib:
+        lib.update()
+        assert entity_values(lib) == after  # as a rebuild names them
