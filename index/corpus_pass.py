@@ -9,9 +9,10 @@ Cheap for small changes: regrouping 100k articles costs minutes, so when only a 
 articles changed we regroup their *neighbourhood* instead: the stories of the
 articles most similar to each changed one (found with a Whoosh more-like-this
 query), plus the changed articles.  A changed article can only join a story whose
-members resemble it, so this finds the same stories the full pass would, except
-for rare chain effects across many stories.  A large change (or a first build)
-runs the full pass.
+members resemble it, and the neighbourhood is weighed with the corpus' statistics
+the last full pass learned (``stories.StoryModel``), so this finds the same stories
+the full pass would, except for rare chain effects across many stories.  A large
+change, a first build, or a corpus without a fitting model runs the full pass.
 
 ``articles`` is a lazy sequence (``store.StoredArticles``): indexing it loads one
 article; it also offers ``neighbours``, ``story_members`` and ``entities_of`` for
@@ -22,13 +23,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import count
 from typing import Any
 
 from .dates import DateSurvey, fill_missing_dates
 from .model import Article, Story
-from .stories import ProfileTable, group_stories, stories_from_profiles, story_id
+from .stories import (
+    ProfileTable,
+    StoryModel,
+    group_profiles,
+    group_stories,
+    profile_table,
+    story_id,
+)
 
 # Fields finalize may set; the store re-indexes a document when one of them changes.
 FIELDS = ("story", "entity", "date")
@@ -43,25 +51,35 @@ SMALL_CHANGE = 50  # up to this many changed articles (or 1% of the corpus) -> n
 MAX_REGROUP = 2000  # a neighbourhood bigger than this is regrouped by the full pass
 
 
-def finalize(
-    articles: Sequence[Article], changed_ids: Collection[str]
-) -> dict[str, dict[str, str]]:
-    """article id -> {field: value} for the articles whose corpus-level fields were computed.
+@dataclass
+class Finalized:
+    values: dict[str, dict[str, str]]  # article id -> {field: value}
+    model: StoryModel | None = None  # learned by a full pass (to keep for the next ones)
 
-    ``changed_ids`` are the ids added, updated or removed by this update.
+
+def finalize(
+    articles: Sequence[Article], changed_ids: Collection[str], model: StoryModel | None = None
+) -> Finalized:
+    """The values of the articles whose corpus-level fields were computed.
+
+    ``changed_ids`` are the ids added, updated or removed by this update; ``model`` is
+    what the last full pass learned about the corpus (a small change needs one).
     """
     n = len(articles)
-    if _can_go_local(articles) and 0 < len(changed_ids) <= max(SMALL_CHANGE, n // 100):
+    small = 0 < len(changed_ids) <= max(SMALL_CHANGE, n // 100)
+    if _can_go_local(articles) and small and model is not None and model.fits(n):
         local = _neighbourhood(articles, changed_ids)
         if local is not None and len(local) <= MAX_REGROUP:
-            return _stories(local, articles)
+            return Finalized(_stories(local, articles, model)[0])
         # The neighbourhood reaches into a huge story: regrouping it costs as much as
         # the full pass, so attach each changed article to its neighbours' story.
-        return _attach(articles, changed_ids)
-    return _stories(articles, articles)
+        return Finalized(_attach(articles, changed_ids, model))
+    return Finalized(*_stories(articles, articles))
 
 
-def _attach(articles: Any, changed_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+def _attach(
+    articles: Any, changed_ids: Iterable[str], model: StoryModel
+) -> dict[str, dict[str, str]]:
     """Story of each changed article, from grouping it with its nearest neighbours only.
 
     Grouped with neighbours -> the existing story most of those neighbours belong to;
@@ -77,7 +95,7 @@ def _attach(articles: Any, changed_ids: Iterable[str]) -> dict[str, dict[str, st
             articles.get(i) for i in articles.neighbours(article, NEIGHBOURS) if i != article_id
         ]
         group = [article, *(a for a in near if a is not None)]
-        for story in group_stories(group, entities=entities):
+        for story in group_stories(group, entities=entities, model=model):
             if article_id not in story.article_ids:
                 continue
             mates = [articles.story_of(i) for i in story.article_ids if i != article_id]
@@ -114,7 +132,7 @@ def finalize_new(
     survey: DateSurvey,
     articles: Any,
     first: Mapping[str, tuple[list, set[str]]] | None = None,
-) -> dict[str, dict[str, str]]:
+) -> Finalized:
     """``finalize`` for a first build, before anything is indexed: the workers that
     read the articles made their ``profiles``, date ``survey`` and (small corpora)
     each article's entity ``first`` pass; ``articles`` (a sequence with ``get`` and
@@ -129,17 +147,22 @@ def finalize_new(
             {i: f[1] for i, f in first.items()},
             lambda article_id: (articles.get(article_id), None),
         )
-    stories = stories_from_profiles(profiles)
-    return _values(stories, articles, articles, survey, entity_index)
+    stories, model = group_profiles(profiles)
+    return Finalized(_values(stories, articles, articles, survey, entity_index), model)
 
 
-def _stories(group: Sequence[Article], articles: Any) -> dict[str, dict[str, str]]:
+def _stories(
+    group: Sequence[Article], articles: Any, model: StoryModel | None = None
+) -> tuple[dict[str, dict[str, str]], StoryModel | None]:
+    """Values from regrouping ``group`` (the corpus, or with the corpus' ``model`` a
+    part of it), and the model: the one given, else the one learned from ``group``."""
     entities = _EntityMap(articles) if hasattr(articles, "entities_of") else None
     survey = DateSurvey()  # the date pass learns what it needs from the story pass' read
-    stories = group_stories(survey.watch(group), entities=entities)
+    table = profile_table(survey.watch(group), entities)
+    stories, model = group_profiles(table, model=model)
     if hasattr(articles, "story_of"):
         stories = keep_story_ids(stories, articles.story_of)
-    return _values(stories, group, articles, survey)
+    return _values(stories, group, articles, survey), model
 
 
 def _values(

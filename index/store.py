@@ -15,6 +15,7 @@ Layout of an index directory::
     .reader-index   marker (JSON: schema version, corpus) so we never clobber a stranger's dir
     CURRENT         name of the live generation directory, replaced atomically on rebuild
     g<N>/           Whoosh segments + manifest.sqlite (which files hold which articles)
+                    + stories.npz (what the last full story pass learned: stories.StoryModel)
     update.lock     flock held by the one process updating (released by the kernel on death)
 
 ``update`` is incremental: unchanged files cost one ``stat``; files whose stat changed
@@ -47,6 +48,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from . import blocks, corpus_pass
 from .build import (
+    TMP_PREFIX,
     Job,
     Outcome,
     Pool,
@@ -74,7 +76,7 @@ from .paths import MARKER, default_index_dir, remember_corpus, resolve_corpus
 from .scan import corpus_files
 from .scan import remember as remember_scan
 from .schema import SCHEMA_VERSION, build_schema, entity_names, path_key, unpack_article
-from .stories import ProfileTable
+from .stories import ProfileTable, StoryModel
 
 __all__ = ["Library", "LibraryError", "IndexNotFound", "IndexUnwritable"]
 
@@ -87,6 +89,7 @@ WORKER_DIED = (
     "kept: run reader index again to continue"
 )
 WRITER_MB = 128
+STORY_MODEL = "stories.npz"
 
 
 class Library:
@@ -524,7 +527,9 @@ class _Updater:
                 where = {i: (r.spool, o) for r in reads if r.spool for i, o in r.offsets.items()}
                 for read in reads:
                     read.offsets = {}  # ``where`` has them (at 100k the pass needs the room)
-                values = corpus_pass.finalize_new(table, survey, SpooledArticles(where), first)
+                done = corpus_pass.finalize_new(table, survey, SpooledArticles(where), first)
+                values = done.values
+                self._keep_model(done.model)
                 self.done, self.total = 0, len(where)
                 del table, survey, where, first
                 self.tick(IndexProgress(0, self.total, phase="indexing"))
@@ -756,17 +761,16 @@ class _Updater:
         """
         with self.ix.searcher() as s:
             articles = StoredArticles(s)
-            values = corpus_pass.finalize(articles, changed)
+            done = corpus_pass.finalize(articles, changed, StoryModel.load(self._model_path))
+            values = done.values
             stale = [
                 doc_id
                 for doc_id, fields in values.items()
                 if corpus_pass.is_stale(articles, doc_id, fields)
             ]
-            if not stale:
-                return
-            if len(stale) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
+            if stale and len(stale) >= POOL_MIN_FILES and (os.cpu_count() or 1) > 1:
                 self._rewrite_parallel(s, stale, values)
-            else:
+            elif stale:
                 # the writer sees the segments ``s`` sees: nothing commits in between
                 writer = blocks.writer(self.ix, limitmb=WRITER_MB)
                 try:
@@ -778,7 +782,25 @@ class _Updater:
                     writer.cancel()
                     raise
                 writer.commit(mergetype=merge_tiny)
-        self.manifest.write((), (), self.ix.latest_generation())
+        if stale:
+            self.manifest.write((), (), self.ix.latest_generation())
+        self._keep_model(done.model)
+
+    @property
+    def _model_path(self) -> Path:
+        return self.gdir / STORY_MODEL
+
+    def _keep_model(self, model: StoryModel | None) -> None:
+        """Save what a full story pass learned, for the next small updates' passes (a
+        model that cannot be saved only makes the next update run the full pass)."""
+        if model is None:
+            return
+        tmp = self.gdir / f"{TMP_PREFIX}{STORY_MODEL}"  # a crash leaves a leftover
+        try:
+            model.save(tmp)
+            os.replace(tmp, self._model_path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
 
     @staticmethod
     def _stored_items(s: Any, ids: list[str], values: dict) -> list[tuple[bytes, list[str], dict]]:

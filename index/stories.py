@@ -26,14 +26,17 @@ Method (``benchmarks/stories_report.py`` shows what it does on real corpora):
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import random
 import re
+import zipfile
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
+from pathlib import Path
 
 import numpy as np
 
@@ -262,17 +265,26 @@ class _Vectors:
     titles: _CSR  # unit-length TF-IDF of the title
     bodies: _CSR  # unit-length TF-IDF of the body (+ entities)
     blocking: _CSR  # strongest shared terms and their joint weight
+    df: np.ndarray  # articles holding each term (the corpus', with a model)
+    part: bool = False  # part of a corpus (weighed with its model)
 
 
-def vectorise(profiles: Sequence[Profile] | ProfileTable) -> _Vectors:
-    """TF-IDF vectors (title, body) and blocking terms for profiles of one corpus."""
+def vectorise(
+    profiles: Sequence[Profile] | ProfileTable, model: StoryModel | None = None
+) -> _Vectors:
+    """TF-IDF vectors (title, body) and blocking terms for profiles of one corpus, or of
+    a part of one whose ``model`` (see ``StoryModel``) gives the corpus' frequencies."""
     table = profiles if isinstance(profiles, ProfileTable) else ProfileTable(profiles)
     n, size = len(table), len(table.vocab)
     tp, tt, tc = table._title.arrays()
     bp, bt, bc = table._body.arrays()
     df = _document_frequency(n, size, (tp, tt), (bp, bt))
-    base = np.log((n + 1) / (df + 0.5)) * np.array(table.rarity, dtype=np.float64)
-    keep = VECTOR_TERMS if n > TRUNCATE_ABOVE else None
+    corpus = n
+    if model is not None:
+        df = np.maximum(df, model.frequency(table.terms()))
+        corpus = max(n, model.articles)
+    base = np.log((corpus + 1) / (df + 0.5)) * np.array(table.rarity, dtype=np.float64)
+    keep = VECTOR_TERMS if corpus > TRUNCATE_ABOVE else None
     titles = _weigh(tp, tt, tc, base, keep)
     bodies = _weigh(bp, bt, bc, base, keep)
     # the raw counts are the biggest part of a profile table (~130 MB at 100k
@@ -280,7 +292,7 @@ def vectorise(profiles: Sequence[Profile] | ProfileTable) -> _Vectors:
     del tp, tt, tc, bp, bt, bc
     table.drop_terms()
     blocking = _blocking(titles, bodies, df, size)
-    return _Vectors(table, titles, bodies, blocking)
+    return _Vectors(table, titles, bodies, blocking, df, part=model is not None)
 
 
 def _row_ids(ptr: np.ndarray) -> np.ndarray:
@@ -500,10 +512,12 @@ def _candidates(
     Scores are summed in arrays, folded every few million visits, so memory stays
     proportional to the distinct pairs, not the visits."""
     n = len(v.table)
-    if n < MIN_MEASURE:
+    if n < MIN_MEASURE and not v.part:  # a part of a corpus pairs up as the corpus did
         left, right = np.triu_indices(n, 1)
         return left.astype(np.int64), right.astype(np.int64)
     blk = v.blocking
+    if not len(blk.terms):  # no article shares a strong term with another
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     rows = _row_ids(blk.ptr)
     # postings: by term, rows ascending; terms visited by posting length, then by
     # where they first appear (the order a dict of postings would have)
@@ -761,25 +775,107 @@ def _cohesion(total: float, size: int) -> float:
 # --------------------------------------------------------------------------- stories
 
 
+class StoryModel:
+    """What a full grouping learned about its corpus: its size, its threshold and how
+    many articles hold each term (terms held by two or more; others count as one).
+
+    A small update regroups only a neighbourhood of a few dozen articles.  Weighed by
+    the neighbourhood's own statistics, the story's own words look common and every
+    pair looks alike, so the threshold rises and stories nobody touched split; weighed
+    by the model, the neighbourhood is grouped as the full pass grouped it.
+    """
+
+    def __init__(
+        self, articles: int, threshold: float, keys: np.ndarray, counts: np.ndarray
+    ) -> None:
+        self.articles = articles
+        self.threshold = threshold
+        self.keys = keys  # sorted 64-bit hashes of the terms
+        self.counts = counts  # articles holding each
+
+    @classmethod
+    def learn(cls, v: _Vectors, threshold: float) -> StoryModel:
+        held = np.flatnonzero(v.df > 1)
+        terms = v.table.terms()
+        keys = _term_keys([terms[i] for i in held.tolist()])
+        order = np.argsort(keys)
+        counts = np.minimum(v.df[held][order], np.iinfo(np.uint32).max).astype(np.uint32)
+        return cls(len(v.table), threshold, keys[order], counts)
+
+    def frequency(self, terms: Sequence[str]) -> np.ndarray:
+        """Articles of the corpus holding each term (1 for a term it did not have)."""
+        keys = _term_keys(terms)
+        at = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
+        out = np.ones(len(keys), dtype=np.int64)
+        if len(self.keys):
+            found = self.keys[at] == keys
+            out[found] = self.counts[at[found]]
+        return out
+
+    def fits(self, articles: int) -> bool:
+        """Is it still the corpus' model?  (Within a factor of two of its size: beyond
+        that the corpus is another one, and a full pass learns it again.)"""
+        return self.articles <= 2 * articles and articles <= 2 * self.articles
+
+    def save(self, path: Path) -> None:
+        with open(path, "wb") as fh:  # a file object: ``np.savez`` would add ".npz"
+            np.savez(
+                fh,
+                articles=np.int64(self.articles),
+                threshold=np.float64(self.threshold),
+                keys=self.keys,
+                counts=self.counts,
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> StoryModel | None:
+        """The saved model, or None (missing, unreadable, or from another version)."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                keys, counts = z["keys"], z["counts"]
+                if keys.dtype != np.uint64 or counts.shape != keys.shape:
+                    return None
+                return cls(int(z["articles"]), float(z["threshold"]), keys, counts)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return None
+
+
+def _term_keys(terms: Sequence[str]) -> np.ndarray:
+    """A stable 64-bit hash of each term (Python's ``hash`` changes per process)."""
+    digests = b"".join(
+        hashlib.blake2b(t.encode("utf-8", "replace"), digest_size=8).digest() for t in terms
+    )
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
+
+
+def profile_table(
+    articles: Iterable[Article], entities: Mapping[str, Iterable[str]] | None = None
+) -> ProfileTable:
+    """The profiles of ``articles``, one article at a time (a lazy sequence of 100k
+    articles is never all in memory)."""
+    table = ProfileTable()
+    for a in articles:
+        table.add(profile(a, (entities or {}).get(a.id)))
+    return table
+
+
 def group_stories(
     articles: Iterable[Article],
     *,
     entities: Mapping[str, Iterable[str]] | None = None,
     threshold: float | None = None,
     window_days: int = WINDOW_DAYS,
+    model: StoryModel | None = None,
 ) -> list[Story]:
     """Stories of ``articles``: every article in exactly one story, largest first.
 
     ``entities`` maps an article id to its canonical entity names (the indexer has
     them; they make aliases count as one name).  ``threshold`` overrides the one
     derived from the corpus; ``window_days`` is how far apart in time two reports of
-    one event can be.  Articles are profiled one at a time into a ``ProfileTable``,
-    so a lazy sequence of 100k articles is never all in memory.
+    one event can be; ``model`` is the corpus' when ``articles`` are part of one.
     """
-    table = ProfileTable()
-    for a in articles:
-        table.add(profile(a, (entities or {}).get(a.id)))
-    return stories_from_profiles(table, threshold=threshold, window_days=window_days)
+    table = profile_table(articles, entities)
+    return group_profiles(table, threshold=threshold, window_days=window_days, model=model)[0]
 
 
 def stories_from_profiles(
@@ -788,12 +884,26 @@ def stories_from_profiles(
     threshold: float | None = None,
     window_days: int = WINDOW_DAYS,
 ) -> list[Story]:
+    return group_profiles(profiles, threshold=threshold, window_days=window_days)[0]
+
+
+def group_profiles(
+    profiles: Sequence[Profile] | ProfileTable,
+    *,
+    threshold: float | None = None,
+    window_days: int = WINDOW_DAYS,
+    model: StoryModel | None = None,
+) -> tuple[list[Story], StoryModel | None]:
+    """Stories, and the model of the corpus: ``model`` itself when given (the profiles
+    are part of its corpus), else the one learned from these profiles."""
     if not len(profiles):
-        return []
-    v = vectorise(profiles)
+        return [], model
+    v = vectorise(profiles, model)
     n = len(v.table)
     if threshold is None:
-        threshold = corpus_threshold(v, random.Random(n))
+        threshold = model.threshold if model else corpus_threshold(v, random.Random(n))
+    if model is None:
+        model = StoryModel.learn(v, threshold)
     left, right = _candidates(v, window=window_days, floor=PREFILTER * threshold)
     sims = similarities(v, left, right, window_days)
     scored = sims > 0
@@ -806,7 +916,7 @@ def stories_from_profiles(
     del edges
     stories = [_story(table, g, inner) for g in groups]
     stories.sort(key=lambda s: (-len(s.article_ids), s.date or "9999", s.id))
-    return stories
+    return stories, model
 
 
 def story_id(first_article_id: str) -> str:

@@ -61,7 +61,7 @@ def test_the_full_pass_reads_each_stored_article_once(tmp_path, monkeypatch):
             searcher, "document_number", lambda **kw: lookups.append(kw) or real_number(**kw)
         )
         live = sorted(searcher.reader().all_doc_ids())
-        values = corpus_pass.finalize(StoredArticles(searcher), changed_ids=())
+        values = corpus_pass.finalize(StoredArticles(searcher), changed_ids=()).values
     assert sorted(read) == live  # every article exactly once
     assert not lookups  # the pass' questions by id were answered from that read
     assert len(fetched) < len(live)

@@ -329,7 +329,9 @@ def test_corpus_pass_changes_are_written_without_losing_documents(tmp_path, monk
         monkeypatch.setattr(
             store.corpus_pass,
             "finalize",
-            lambda arts, changed: {a.id: {"story": "s-one"} for a in arts},
+            lambda arts, changed, model=None: store.corpus_pass.Finalized(
+                {a.id: {"story": "s-one"} for a in arts}
+            ),
         )
         write_json(folder, 503)  # a drought article
         lib.update()
@@ -379,9 +381,7 @@ def test_small_change_next_to_a_huge_story_only_attaches_the_changed_article(cor
     monkeypatch.setattr(store.corpus_pass, "MAX_REGROUP", 1)  # every neighbourhood is "huge"
     full = []
     real = store.corpus_pass._stories
-    monkeypatch.setattr(
-        store.corpus_pass, "_stories", lambda group, arts: full.append(1) or real(group, arts)
-    )
+    monkeypatch.setattr(store.corpus_pass, "_stories", lambda *args: full.append(1) or real(*args))
     target = sorted(folder.glob("*.json"))[2]
     rec = json.loads(target.read_text())
     rec["text"] += "\n\nThe ferry pier was repainted."
@@ -491,3 +491,54 @@ def test_a_regrouped_story_keeps_its_id_when_its_first_article_changes(tmp_path)
         assert lib.update().updated == 1
         hits = lib.search(f'story:"s-{first_id}"', limit=50).hits
         assert sorted(os.path.basename(h.path) for h in hits) == names
+
+
+SHARED = __import__("pathlib").Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "basil").exists(), reason="shared data missing")
+def test_editing_one_article_leaves_every_other_articles_story_alone(tmp_path):
+    """A one-file edit regroups the stories near it; untouched articles keep their
+    story ids (they did not: each edit split a few neighbouring stories, since the
+    neighbourhood was weighed by its own statistics instead of the corpus')."""
+    import shutil
+
+    folder = tmp_path / "basil"
+    shutil.copytree(SHARED / "corpus" / "basil", folder)
+    files = sorted(folder.glob("*.json"))
+
+    def stories(lib) -> dict[str, str]:
+        return {f["id"]: f["story"] for f in lib.searcher().all_stored_fields()}
+
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        for path in files[::60]:
+            before = stories(lib)
+            record = json.loads(path.read_text(encoding="utf-8"))
+            record["text"] += "\n\nThis article was updated with a correction."
+            path.write_text(json.dumps(record), encoding="utf-8")
+            _bump_mtime(path)
+            assert lib.update().updated == 1
+            after = stories(lib)
+            edited = lib.get(str(path)).id
+            moved = {
+                i: (before[i], after[i]) for i in before if i != edited and before[i] != after[i]
+            }
+            assert moved == {}
+
+
+def test_an_index_without_a_story_model_learns_one_on_its_next_update(corpus):
+    # indexes made before the model existed (or whose model file was lost): the next
+    # change runs the full story pass, which saves the model for the ones after it
+    folder, lib = corpus
+    model = lib._gen_dir / store.STORY_MODEL
+    assert model.exists()
+    model.unlink()
+    target = sorted(folder.glob("*.json"))[1]
+    rec = json.loads(target.read_text())
+    rec["text"] += "\n\nThe harbour master added a note."
+    target.write_text(json.dumps(rec))
+    _bump_mtime(target)
+    assert lib.update().updated == 1
+    assert model.exists()
+    assert all(h.story for h in lib.search("", limit=50).hits)

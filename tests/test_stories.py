@@ -183,6 +183,56 @@ def test_basil_three_outlet_events_are_neither_lumped_nor_split():
     assert len(triples) >= 85
 
 
+@needs_shared
+def test_a_neighbourhood_weighed_with_the_corpus_model_gets_the_full_pass_stories():
+    """A small update regroups only the stories near the change.  Weighed by its own
+    statistics a neighbourhood splits stories nobody touched (a story's own words look
+    common there); weighed by the corpus' model it gets the full pass' stories."""
+    import random
+
+    from index.pipeline import load_articles
+    from index.stories import group_profiles, profile_table
+
+    arts = [a for a in load_articles([SHARED / "corpus" / "basil"]) if isinstance(a, Article)]
+    full, model = group_profiles(profile_table(arts))
+    assert model is not None and model.articles == len(arts)
+    by_id = {a.id: a for a in arts}
+    rng = random.Random(3)
+    for _ in range(12):  # neighbourhoods: whole stories, as the corpus pass takes them
+        near = rng.sample(full, 8)
+        group = [by_id[i] for s in near for i in s.article_ids]
+        want = sorted(sorted(s.article_ids) for s in near)
+        got = sorted(sorted(s.article_ids) for s in group_stories(group, model=model))
+        assert got == want
+
+
+def test_story_model_survives_a_round_trip_and_a_damaged_file_is_no_model(tmp_path):
+    from index.stories import StoryModel, group_profiles, profile_table
+
+    _, model = group_profiles(profile_table(FLOOD + ELECTION))
+    path = tmp_path / "stories.npz"
+    model.save(path)
+    again = StoryModel.load(path)
+    assert again is not None
+    assert (again.articles, again.threshold) == (model.articles, model.threshold)
+    terms = ["senna", "ebner", "never-seen"]
+    assert again.frequency(terms).tolist() == model.frequency(terms).tolist()
+    assert model.frequency(["senna"])[0] >= 2 and model.frequency(["never-seen"])[0] == 1
+    assert model.fits(model.articles * 2) and not model.fits(model.articles * 2 + 1)
+    path.write_bytes(path.read_bytes()[:40])
+    assert StoryModel.load(path) is None
+    assert StoryModel.load(tmp_path / "missing.npz") is None
+
+
+def test_a_tiny_part_sharing_no_strong_term_is_grouped_with_the_model():
+    from index.stories import group_profiles, profile_table
+
+    _, model = group_profiles(profile_table(FLOOD + ELECTION))
+    lone = art("z1", "Zeppelin visit", "A zeppelin flew over.")
+    assert ids(group_stories([lone], model=model)) == [["z1"]]
+    assert len(group_stories([lone, ELECTION[0]], model=model)) == 2
+
+
 def test_regrouped_stories_keep_their_members_ids_and_stay_unique():
     """After a regroup the bigger part of an old story keeps its id (a saved
     ``story:ID`` search still finds it); every other story gets an id of its own."""
