@@ -50,6 +50,7 @@ __all__ = [
     "ScanStats",
     "is_index_folder",
     "iter_files",
+    "iter_file_names",
     "open_source",
     "read_documents",
     "read_file",
@@ -131,17 +132,26 @@ def iter_files(
     paths: Iterable[str | os.PathLike], *, stats: ScanStats | None = None
 ) -> Iterator[Path | Skipped]:
     """Candidate article files under ``paths`` (files or folders), in a stable order."""
+    for item in iter_file_names(paths, stats=stats):
+        yield Path(item) if isinstance(item, str) else item
+
+
+def iter_file_names(
+    paths: Iterable[str | os.PathLike], *, stats: ScanStats | None = None
+) -> Iterator[str | Skipped]:
+    """``iter_files`` with each file's real path as a string: at 100k files making
+    ``Path`` objects is most of a walk's cost."""
     stats = stats if stats is not None else ScanStats()
     seen_files: set[str] = set()
     seen_dirs: set[str] = set()
     for given in paths:
-        path = Path(os.path.abspath(os.fspath(given)))
+        path = os.path.abspath(os.fspath(given))
         try:
             st = os.stat(path)
         except OSError as exc:
             reason = _os_reason(exc, path)
             yield Skipped(
-                str(path), "no such file or folder" if reason.startswith("no such") else reason
+                path, "no such file or folder" if reason.startswith("no such") else reason
             )
             continue
         if stat.S_ISDIR(st.st_mode):
@@ -151,8 +161,8 @@ def iter_files(
 
 
 def _walk(
-    root: Path, stats: ScanStats, seen_files: set[str], seen_dirs: set[str]
-) -> Iterator[Path | Skipped]:
+    root: str, stats: ScanStats, seen_files: set[str], seen_dirs: set[str]
+) -> Iterator[str | Skipped]:
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -165,49 +175,72 @@ def _walk(
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            yield Skipped(str(folder), f"cannot open folder: {_os_reason(exc, folder)}")
+            yield Skipped(folder, f"cannot open folder: {_os_reason(exc, folder)}")
             continue
         if any(_is_index_name(e.name) for e in entries):
             stats.index_folders += 1
             if folder == root:
-                yield Skipped(str(folder), "this is a reader index folder, not articles")
+                yield Skipped(folder, "this is a reader index folder, not articles")
             continue
-        subfolders: list[Path] = []
+        subfolders: list[str] = []
+        prefix = real.rstrip("/") + "/"
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 stats.hidden += 1
                 continue
             try:
                 is_dir = entry.is_dir()  # follows links; False for loops/broken links
+                # the common case, from the folder listing alone: a plain article file
+                # (its real path is the folder's plus its name; ``realpath`` and
+                # ``stat`` per file made a walk of 100k files take seconds)
+                dot = name.rfind(".")
+                plain = (
+                    not is_dir
+                    and dot > 0
+                    and name[dot:].lower() in SUFFIXES
+                    and name[:dot].lower() not in PROJECT_DOCS
+                    and not entry.is_symlink()
+                    and entry.is_file(follow_symlinks=False)
+                )
             except OSError:
-                is_dir = False
+                is_dir = plain = False
             if is_dir:
-                subfolders.append(Path(entry.path))
+                subfolders.append(entry.path)
+            elif not plain:
+                yield from _candidate(entry.path, stats, seen_files, explicit=False)
+            elif prefix + name in seen_files:
+                stats.duplicates += 1
             else:
-                yield from _candidate(Path(entry.path), stats, seen_files, explicit=False)
+                seen_files.add(prefix + name)
+                stats.found += 1
+                yield prefix + name
         stack.extend(reversed(subfolders))
 
 
 def _candidate(
-    path: Path, stats: ScanStats, seen: set[str], *, explicit: bool
-) -> Iterator[Path | Skipped]:
-    suffix = path.suffix.lower()
-    if not explicit and path.stem.lower() in PROJECT_DOCS:
-        stats.ignored[path.name.lower()] += 1
+    path: str, stats: ScanStats, seen: set[str], *, explicit: bool
+) -> Iterator[str | Skipped]:
+    """``path``'s real path if it is an article file not seen yet."""
+    name = os.path.basename(path)
+    stem, suffix = os.path.splitext(name)
+    suffix = suffix.lower()
+    if not explicit and stem.lower() in PROJECT_DOCS:
+        stats.ignored[name.lower()] += 1
         return
     if suffix not in SUFFIXES:
         if explicit:
-            yield Skipped(str(path), f"not an article format ({suffix or 'no extension'})")
+            yield Skipped(path, f"not an article format ({suffix or 'no extension'})")
         else:
             stats.ignored[suffix or "(no extension)"] += 1
         return
     try:
         st = os.stat(path)
     except OSError as exc:
-        yield Skipped(str(path), _os_reason(exc, path))
+        yield Skipped(path, _os_reason(exc, path))
         return
     if not stat.S_ISREG(st.st_mode):
-        yield Skipped(str(path), f"not a regular file ({_kind(st.st_mode)})")
+        yield Skipped(path, f"not a regular file ({_kind(st.st_mode)})")
         return
     real = os.path.realpath(path)
     if real in seen:
@@ -215,7 +248,7 @@ def _candidate(
         return
     seen.add(real)
     stats.found += 1
-    yield Path(real)
+    yield real
 
 
 def open_source(path: str | os.PathLike) -> BinaryIO:
@@ -332,7 +365,7 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
-def _os_reason(exc: OSError, path: Path) -> str:
+def _os_reason(exc: OSError, path: str | os.PathLike) -> str:
     """A short, actionable reason for an OS error while looking at ``path``."""
     code = exc.errno
     if code == errno.ELOOP:
