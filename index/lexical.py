@@ -11,14 +11,21 @@ Cheap, dependency-light signals that work without the entity recogniser:
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import re
+import struct
+import sys
+import threading
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 from typing import NamedTuple
 
 from whoosh.lang.porter2 import stem as _porter2
-from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency
 
 IdfFn = Callable[[str], float]
 
@@ -122,14 +129,153 @@ def zipf(word: str) -> float:
     lower-case ASCII word: such a word is its own single token, so wordfreq's
     tokenizer can be skipped (2.3 µs a word instead of 11; a 100k corpus pass
     weighs ~300k distinct words)."""
-    if not (word.isascii() and word.isalpha() and word.islower()):
+    if not is_plain(word):
+        from wordfreq import zipf_frequency
+
         return zipf_frequency(word, "en")
-    freq = get_frequency_dict("en", "best").get(word)
+    freq = FREQUENCIES.get(word)
     if freq is None or freq <= _NO_FREQUENCY:
         freq = _NO_FREQUENCY
     else:  # wordfreq keeps three significant digits
         freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
-    return round(freq_to_zipf(freq), 2)
+    return round(math.log(freq, 10) + 9, 2)  # wordfreq's freq_to_zipf
+
+
+def is_plain(word: str) -> bool:
+    """A lower-case ASCII word: its frequency is one lookup, without loading wordfreq."""
+    return word.isascii() and word.isalpha() and word.islower()
+
+
+DICT_AFTER = 20_000  # lookups after which a process loads wordfreq's own dict
+
+
+class Frequencies:
+    """wordfreq's English word frequencies ("best" list), for plain words.
+
+    wordfreq builds a 321k-word dict on first use: importing it and building the dict
+    cost ~0.3 s, most of a one-file update that looks up a few thousand words.  So a
+    process' first ``DICT_AFTER`` lookups bisect a sorted copy of the list kept in the
+    cache folder (read in a few ms, ~6 µs a lookup); a process that looks up more
+    (a build) loads the dict.  The copy is made from the dict the first time, named
+    after the wordfreq version, and rebuilt if damaged.
+    """
+
+    def __init__(self, folder: Callable[[], Path] | None = None) -> None:
+        self._folder = folder or _frequency_folder
+        self._dict: dict[str, float] | None = None
+        self._sorted: _SortedWords | None = None
+        self._lookups = 0
+        self._lock = threading.Lock()
+
+    def get(self, word: str) -> float | None:
+        if self._dict is not None:
+            return self._dict.get(word)
+        self._lookups += 1
+        if self._lookups <= DICT_AFTER:
+            table = self._sorted or self._open()
+            if table is not None:
+                return table.get(word)
+        return self._load_dict().get(word)
+
+    def _load_dict(self) -> dict[str, float]:
+        from wordfreq import get_frequency_dict
+
+        self._dict = get_frequency_dict("en", "best")
+        return self._dict
+
+    def _open(self) -> _SortedWords | None:
+        with self._lock:
+            if self._sorted is None and self._dict is None:
+                path = self._folder() / f"en-best-{_wordfreq_version()}-{sys.byteorder}.bin"
+                self._sorted = _SortedWords.read(path)
+                if self._sorted is None:  # first use here, or damaged: make it
+                    self._sorted = _SortedWords.write(path, self._load_dict())
+            return self._sorted
+
+
+class _SortedWords:
+    """Words sorted by their UTF-8 bytes, in one blob, with their frequencies."""
+
+    MAGIC = b"rdrwf001"
+
+    def __init__(self, offsets: array, freqs: array, blob: bytes) -> None:
+        self.offsets, self.freqs, self.blob = offsets, freqs, blob
+        self.n = len(freqs)
+
+    def get(self, word: str) -> float | None:
+        key = word.encode("utf-8")
+        off, blob = self.offsets, self.blob
+        lo, hi = 0, self.n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if blob[off[mid] : off[mid + 1]] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self.n and blob[off[lo] : off[lo + 1]] == key:
+            return self.freqs[lo]
+        return None
+
+    @classmethod
+    def read(cls, path: Path) -> _SortedWords | None:
+        try:
+            data = path.read_bytes()
+            magic, n = struct.unpack_from("<8sI", data)
+            if magic != cls.MAGIC:
+                return None
+            offsets, freqs = array("I"), array("d")
+            at = 12
+            offsets.frombytes(data[at : at + 4 * (n + 1)])
+            at += 4 * (n + 1)
+            freqs.frombytes(data[at : at + 8 * n])
+            at += 8 * n
+            blob = data[at:]
+            if len(offsets) != n + 1 or len(freqs) != n or offsets[-1] != len(blob):
+                return None
+            return cls(offsets, freqs, blob)
+        except (OSError, struct.error, ValueError):
+            return None
+
+    @classmethod
+    def write(cls, path: Path, frequencies: dict[str, float]) -> _SortedWords:
+        """The table of ``frequencies``, saved to ``path`` when possible (atomically)."""
+        keys = sorted(w.encode("utf-8") for w in frequencies)
+        offsets = array("I", [0])
+        total = 0
+        for k in keys:
+            total += len(k)
+            offsets.append(total)
+        freqs = array("d", [frequencies[k.decode("utf-8")] for k in keys])
+        table = cls(offsets, freqs, b"".join(keys))
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(struct.pack("<8sI", cls.MAGIC, len(freqs)))
+                fh.write(offsets.tobytes())
+                fh.write(freqs.tobytes())
+                fh.write(table.blob)
+            os.replace(tmp, path)
+        except OSError:  # a read-only cache: this process keeps its table in memory
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        return table
+
+
+def _frequency_folder() -> Path:
+    from .paths import cache_root
+
+    return cache_root() / "words"
+
+
+def _wordfreq_version() -> str:
+    try:
+        return metadata.version("wordfreq")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+FREQUENCIES = Frequencies()
 
 
 def weight_fn(idf: IdfFn | None) -> Callable[[str], float]:

@@ -68,12 +68,12 @@ from .build import (
 from .columns import ColumnView
 from .dates import DateSurvey
 from .errors import IndexNotFound, IndexUnwritable, LibraryError
-from .ingest import parse_file, stat_key
+from .ingest import parse_file
 from .locking import UpdateLock
 from .manifest import FileEntry, LazyEntries, Manifest
 from .model import Article, IndexProgress, IndexReport, SearchResults, Skipped
 from .paths import MARKER, default_index_dir, remember_corpus, resolve_corpus
-from .scan import corpus_files
+from .scan import corpus_files, stat_all
 from .scan import remember as remember_scan
 from .schema import SCHEMA_VERSION, build_schema, entity_names, path_key, unpack_article
 from .stories import ProfileTable, StoryModel
@@ -342,13 +342,12 @@ class Library:
             manifest = self._manifest_ro()
             known = manifest.stats()
             files, _, _ = corpus_files(self.corpus, manifest)
-        for path in files:
-            try:
-                if known.get(path) != stat_key(path):
-                    return True
-            except OSError:
-                return True
-        return len(files) != len(known)
+        current, failed = stat_all(files)
+        return (
+            bool(failed)
+            or len(files) != len(known)
+            or any(known.get(path) != key for path, key in current.items())
+        )
 
     # ------------------------------------------------------------------ writing
 
@@ -716,18 +715,15 @@ class _Updater:
     def _scan(self) -> tuple[dict[str, tuple[int, int]], list[Path]]:
         """Files in the corpus now, and corpus roots that are missing (their files are kept)."""
         files, skipped, self.scan_state = corpus_files(self.corpus, self.manifest)
-        current: dict[str, tuple[int, int]] = {}
         missing: list[Path] = []
         roots = {str(r) for r in self.corpus}
         for item in skipped:
             self.skipped.append(item)
             if item.path in roots:
                 missing.append(Path(item.path))
-        for path in files:
-            try:
-                current[path] = stat_key(path)
-            except OSError as exc:
-                self.skipped.append(Skipped(path, f"cannot read: {exc.strerror or exc}"))
+        current, failed = stat_all(files)
+        for path, exc in failed:
+            self.skipped.append(Skipped(path, f"cannot read: {exc.strerror or exc}"))
         return current, missing
 
     def _reconcile(self, entries: LazyEntries) -> LazyEntries:
@@ -898,6 +894,7 @@ class _Batch:
 
 
 KEY_CANDIDATES = 40  # neighbours(): words whose index IDF is looked up
+KEY_ODD = 10  # ...plus this many words wordfreq cannot rate cheaply (numbers, accents)
 KEY_TERMS = 12  # ...and kept for the more-like-this query
 KEY_MAX_SHARE = 50  # ...if no more than 1 in this many documents has them
 KEY_MIN_DF = 20  # (small corpora: any word in up to this many documents)
@@ -1016,18 +1013,27 @@ class StoredArticles(Sequence[Article]):
 
         from .analysis import stems_at
         from .docsets import live_mask
-        from .lexical import rarity
+        from .lexical import is_plain, rarity
         from .ranking import top
 
         tf: Counter[str] = Counter()
         rare: dict[str, float] = {}
+        odd: list[str] = []  # numbers, accented words...: only the index rates them
         text = f"{article.title}\n{article.body}"
         for stem, _pos, a, b in stems_at(text):
             if len(stem) > 2:
                 tf[stem] += 1
                 if stem not in rare:
-                    rare[stem] = rarity(text[a:b].lower())
-        best = sorted(tf, key=lambda s: tf[s] * rare[s], reverse=True)[:KEY_CANDIDATES]
+                    word = text[a:b].lower()
+                    # (wordfreq rates odd words only once loaded whole: ~0.3 s)
+                    if is_plain(word):
+                        rare[stem] = rarity(word)
+                    else:
+                        rare[stem] = 0.0
+                        odd.append(stem)
+        plain = [s for s in tf if rare[s]]
+        best = sorted(plain, key=lambda s: tf[s] * rare[s], reverse=True)[:KEY_CANDIDATES]
+        best += sorted(odd, key=lambda s: -tf[s])[:KEY_ODD]
         reader = self._s.reader()
         total = self._s.doc_count_all()
         # words in more than a few percent of the corpus name a topic, not an event,

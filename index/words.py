@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from .lexical import zipf as plain_zipf
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -50,4 +50,4 @@ def zipf(word: str) -> float:
     """Cached English Zipf frequency of a lower-cased word (0.0 when unknown)."""
     if not word:
         return 0.0
-    return zipf_frequency(word, "en")
+    return plain_zipf(word)  # wordfreq's value, without loading its whole list
