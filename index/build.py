@@ -361,28 +361,34 @@ def merge_tiny(writer: Any, segments: list[Any]) -> list[Any]:
     Whoosh's default (MERGE_SMALL) may merge tens of thousands of documents into
     whatever commit comes next, which made a one-file update after a 100k build take
     minutes; big segments are cheap to keep (search reads postings per segment in
-    bulk, see docsets.py).
+    bulk, see docsets.py).  Smallest first, and a segment joins only if it is no
+    bigger than those chosen before it together: like a binary counter, each
+    document is rewritten a few times, not once every few updates (folding one new
+    document into a 90-document segment each time cost ~0.4 s).
     """
     from whoosh.reading import SegmentReader
 
-    tiny = sorted(
-        (seg for seg in segments if seg.doc_count_all() <= TINY_SEGMENT),
-        key=lambda seg: seg.doc_count_all(),
-    )
-    chosen, total = [], 0
-    for seg in tiny:
-        if total + seg.doc_count_all() > MERGE_BUDGET:
-            break
-        chosen.append(seg)
-        total += seg.doc_count_all()
-    if len(chosen) < max(2, MERGE_AT):
-        return segments
+    chosen = [segments[i] for i in merge_choice([seg.doc_count_all() for seg in segments])]
     for seg in chosen:
         reader = SegmentReader(writer.storage, writer.schema, seg)
         writer.add_reader(reader)
         reader.close()
     keep = {id(seg) for seg in chosen}
     return [seg for seg in segments if id(seg) not in keep]
+
+
+def merge_choice(sizes: list[int]) -> list[int]:
+    """Which segments (by their document counts) ``merge_tiny`` merges: indexes."""
+    tiny = sorted((i for i, n in enumerate(sizes) if n <= TINY_SEGMENT), key=lambda i: sizes[i])
+    if len(tiny) < MERGE_AT:
+        return []
+    chosen, total = [], 0
+    for i in tiny:
+        if (chosen and sizes[i] > total) or total + sizes[i] > MERGE_BUDGET:
+            break
+        chosen.append(i)
+        total += sizes[i]
+    return chosen if len(chosen) > 1 else []
 
 
 def remove_leftovers(gdir: Path) -> None:

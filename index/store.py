@@ -15,6 +15,7 @@ Layout of an index directory::
     .reader-index   marker (JSON: schema version, corpus) so we never clobber a stranger's dir
     CURRENT         name of the live generation directory, replaced atomically on rebuild
     g<N>/           Whoosh segments + manifest.sqlite (which files hold which articles)
+                    + manifest.snapshot (its stat columns, for a quick re-run)
                     + stories.npz (what the last full story pass learned: stories.StoryModel)
     update.lock     flock held by the one process updating (released by the kernel on death)
 
@@ -471,6 +472,7 @@ class _Updater:
         if (changed or fresh) and not finalized:
             self.tick(IndexProgress(self.done, self.total, phase="stories"))
             self._corpus_pass(changed)
+        self.manifest.save_snapshot()  # what the next run reads instead of every row
         return IndexReport(
             added=len(self.added),
             updated=len(self.updated),

@@ -1,0 +1,119 @@
+"""The manifest's snapshot: a re-run reads one blob instead of a row per file, and never
+trusts a snapshot older than the rows."""
+
+from __future__ import annotations
+
+import json
+import os
+from array import array
+
+from test_store_helpers import (
+    isolated_cache,  # noqa: F401  (autouse: keeps the user's cache dir untouched)
+    make_corpus,
+    write_json,
+)
+
+from index.manifest import FileEntry, Manifest, Snapshot
+from index.store import Library
+
+
+def _rows(manifest: Manifest) -> Snapshot:
+    return Snapshot.read(manifest.db)
+
+
+def _same(a: Snapshot, b: Snapshot) -> bool:
+    key = lambda s: sorted(  # noqa: E731
+        zip(s.paths, s.sizes.tolist(), s.mtimes.tolist(), s.counts.tolist(), strict=True)
+    )
+    return key(a) == key(b) and a.reasons == b.reasons
+
+
+def _bump(path) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+
+def test_snapshot_round_trip_keeps_odd_names_reasons_and_counts():
+    odd = os.fsdecode(b"/c/caf\xe9.txt")  # not UTF-8: a surrogate in the str
+    snap = Snapshot(
+        ["/c/a.json", odd, "/c/new\nline.md"],
+        array("q", [10, 0, 2**40]),
+        array("q", [1, 2, 3]),
+        array("L", [2, 0, 1]),
+        {odd: "empty file"},
+        serial=7,
+    )
+    again = Snapshot.decode(snap.encode())
+    assert again is not None and _same(again, snap) and again.serial == 7
+    assert again.paths[1] == odd
+    empty = Snapshot([], array("q"), array("q"), array("L"), {}, serial=1)
+    assert Snapshot.decode(empty.encode()).paths == []
+    assert Snapshot.decode(snap.encode()[:50]) is None  # damaged: no snapshot
+    flipped = bytearray(snap.encode())
+    flipped[60] ^= 1  # one bit of one file's stat
+    assert Snapshot.decode(bytes(flipped)) is None
+    assert Snapshot.decode(b"something else entirely") is None
+
+
+def test_each_update_leaves_a_snapshot_equal_to_the_rows(tmp_path):
+    folder = tmp_path / "c"
+    files = make_corpus(folder, 6)
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        steps = [
+            lambda: write_json(folder, 40),  # added
+            lambda: files[1].unlink(),  # removed
+            lambda: (files[2].write_text("", encoding="utf-8"), _bump(files[2])),  # skipped
+            lambda: (
+                files[3].write_text(
+                    json.dumps({"title": "Ferry news", "text": "The ferry sailed late."})
+                ),
+                _bump(files[3]),
+            ),  # changed
+        ]
+        for step in steps:
+            step()
+            lib.update()
+            manifest = Manifest(lib._gen_dir)
+            try:
+                snap = manifest.snapshot()
+                assert snap is not None  # the update saved one, and nothing wrote since
+                assert _same(snap, _rows(manifest))
+                assert manifest.stats() == {
+                    p: (s, m) for p, s, m, _c in zip(*_columns(_rows(manifest)), strict=True)
+                }
+            finally:
+                manifest.close()
+        report = lib.update()  # answered from the snapshot: the same counts and reasons
+        assert report.unchanged == len(lib) == 6 + 1 - 1 - 1  # added, removed, emptied
+        assert [s.reason for s in report.skipped] == ["empty file"]
+        assert not lib.needs_update()
+
+
+def _columns(s: Snapshot):
+    return s.paths, s.sizes.tolist(), s.mtimes.tolist(), s.counts.tolist()
+
+
+def test_a_write_after_the_snapshot_makes_the_rows_the_truth(tmp_path):
+    # a crash between a manifest write and the end of an update leaves an old snapshot:
+    # its serial no longer matches, so the rows are read instead
+    folder = tmp_path / "c"
+    make_corpus(folder, 4)
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        gdir = lib._gen_dir
+    manifest = Manifest(gdir)
+    try:
+        assert manifest.snapshot() is not None
+        path = str(folder / "ghost.json")
+        manifest.write([FileEntry(path, 9, 9, "h", ("x1", "x2"))], (), 1)  # no snapshot saved
+        fresh = Manifest(gdir)
+        try:
+            assert fresh.snapshot() is None
+            assert fresh.stats()[path] == (9, 9)
+            total, _ = fresh.summaries_except(set())
+            assert total == 4 + 2
+        finally:
+            fresh.close()
+    finally:
+        manifest.close()
