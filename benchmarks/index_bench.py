@@ -9,7 +9,8 @@ written to a temporary directory (never the repo).  For each size it measures:
 - query latency (median, p95) for the top 20 with snippets over a fixed query set
   (reader also computes total hits and facets; FTS5 runs its MATCH + bm25() +
   snippet() query plus a COUNT(*) for the total);
-- re-index time after one file changed;
+- re-index time after one file changed (median of EDITS edits, each in a fresh
+  process) and after one file was added;
 
 and prints each next to FTS5 as a ratio (reader / FTS5).
 
@@ -180,6 +181,7 @@ def child_reader_update(corpus: str, index_dir: str) -> dict:
         "seconds": t2 - t1,
         "with_open": t2 - t,
         "updated": report.updated,
+        "added": report.added,
         "rss_mb": _rss_mb(resource.RUSAGE_SELF),
     }
 
@@ -336,6 +338,10 @@ def _du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+EDITS = 5  # one-file edits measured (median reported)
+EDITS_NOTE = f" ×{EDITS}"
+
+
 def bench(n: int, work: Path, rounds: int, corpus: Path | None = None) -> dict:
     corpus = corpus or work / f"corpus-{n}"
     t = time.perf_counter()
@@ -359,19 +365,33 @@ def bench(n: int, work: Path, rounds: int, corpus: Path | None = None) -> dict:
     r_q, r_tot = reader_queries(corpus, ix, rounds)
     f_q, f_tot = fts_queries(db, rounds)
 
-    changed = next(iter(sorted(corpus.rglob("*.json"))))
-    rec = json.loads(changed.read_text(encoding="utf-8"))
-    rec["text"] += "\n\nA late correction was added to this article by the benchmark."
-    changed.write_text(json.dumps(rec), encoding="utf-8")
-    r_up = run_child("reader-update", str(corpus), str(ix))
-    f_up = run_child("fts-update", str(corpus), str(db), str(changed))
+    # one changed file, then one added file: each in a fresh process (as a user's
+    # ``reader index`` runs), edits repeated on files spread over the corpus, median
+    files = sorted(corpus.rglob("*.json"))
+    r_ups, f_ups = [], []
+    for k in range(EDITS):
+        changed = files[k * len(files) // EDITS]
+        rec = json.loads(changed.read_text(encoding="utf-8"))
+        rec["text"] += "\n\nA late correction was added to this article by the benchmark."
+        changed.write_text(json.dumps(rec), encoding="utf-8")
+        r_ups.append(run_child("reader-update", str(corpus), str(ix)))
+        f_ups.append(run_child("fts-update", str(corpus), str(db), str(changed)))
+    r_up = sorted(r_ups, key=lambda r: r["seconds"])[EDITS // 2]
+    f_up = sorted(f_ups, key=lambda r: r["seconds"])[EDITS // 2]
+    source = json.loads(files[len(files) // 3].read_text(encoding="utf-8"))
+    source["title"] += " (a follow-up)"
+    added = files[len(files) // 3].with_name("bench-added.json")
+    added.write_text(json.dumps(source), encoding="utf-8")
+    r_add = run_child("reader-update", str(corpus), str(ix))
+    f_add = run_child("fts-update", str(corpus), str(db), str(added))
 
     rows = [
         ("full index (s)", r_idx["seconds"], f_idx["seconds"]),
         ("index size (MB)", _du(ix) / 1e6, _du(db) / 1e6),
         ("query median (ms)", statistics.median(r_q), statistics.median(f_q)),
         ("query p95 (ms)", _p95(r_q), _p95(f_q)),
-        ("one changed file (s)", r_up["seconds"], f_up["seconds"]),
+        (f"one changed file (s){EDITS_NOTE}", r_up["seconds"], f_up["seconds"]),
+        ("one added file (s)", r_add["seconds"], f_add["seconds"]),
         ("peak RSS indexer (MB)", r_idx["rss_mb"], f_idx["rss_mb"]),
     ]
     print(f"{'':24}{'reader':>12}{'FTS5':>12}{'ratio':>9}")
@@ -379,7 +399,9 @@ def bench(n: int, work: Path, rounds: int, corpus: Path | None = None) -> dict:
         print(f"{name:24}{a:12.3f}{b:12.3f}{(a / b if b else float('inf')):9.1f}x")
     print(
         f"reader: {r_idx['docs']} docs; parse workers peak RSS {r_idx['workers_rss_mb']:.0f} MB; "
-        f"one-file update incl. open {r_up['with_open']:.2f}s, updated={r_up['updated']}"
+        f"one-file update incl. open {r_up['with_open']:.2f}s, updated={r_up['updated']}; "
+        f"edits {', '.join(format(r['seconds'], '.2f') for r in r_ups)} s; "
+        f"added={r_add['added']}"
     )
     if r_idx.get("phases"):
         steps = ", ".join(

@@ -14,6 +14,7 @@ when no write happened since, else the rows.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -238,7 +239,13 @@ class Snapshot:
 
     def patched(self, changes: dict[str, FileEntry | None]) -> Snapshot:
         """This snapshot with these files written (an entry) or deleted (None)."""
-        where = {p: i for i, p in enumerate(self.paths)}
+        if len(changes) > 20:
+            where = {p: i for i, p in enumerate(self.paths)}
+        else:  # a few files: a C scan per file beats a 100k-entry dict
+            where = {}
+            for path in changes:
+                with contextlib.suppress(ValueError):
+                    where[path] = self.paths.index(path)
         gone = set()
         paths, sizes, mtimes, counts = self.paths, self.sizes, self.mtimes, self.counts
         reasons = dict(self.reasons)

@@ -117,3 +117,24 @@ def test_a_write_after_the_snapshot_makes_the_rows_the_truth(tmp_path):
             fresh.close()
     finally:
         manifest.close()
+
+
+def test_a_snapshot_patched_with_many_changes_equals_the_rows(tmp_path):
+    folder = tmp_path / "c"
+    files = make_corpus(folder, 30)
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        for path in files[:25]:  # more than a few: the worker pool writes them
+            rec = json.loads(path.read_text())
+            rec["text"] += "\n\nA later edition added this line."
+            path.write_text(json.dumps(rec))
+            _bump(path)
+        files[29].unlink()
+        report = lib.update()
+        assert (report.updated, report.removed) == (25, 1)
+        manifest = Manifest(lib._gen_dir)
+        try:
+            snap = manifest.snapshot()
+            assert snap is not None and _same(snap, _rows(manifest))
+        finally:
+            manifest.close()
