@@ -34,3 +34,16 @@ def test_engine_source_never_names_the_app():
             ):
                 offenders.append(f"{path.relative_to(ROOT)}: {stripped}")
     assert offenders == []
+
+
+def test_opening_and_searching_an_index_does_not_import_the_loading_stack():
+    """trafilatura and wordfreq cost ~0.35 s to import: a search or a small update
+    must not pay for them at start-up (they load when a page or many words are read)."""
+    check = (
+        "import sys, index.store, index.search\n"
+        "print(' '.join(m for m in ('trafilatura', 'wordfreq') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == ""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-import trafilatura
 from lxml import etree
 
 from ..model import RawDocument
@@ -26,6 +25,8 @@ _CHROME = ["//nav", "//aside", "//footer", "//*[@role='navigation']"]
 
 
 def parse(path: str, text: str) -> Parsed:
+    import trafilatura  # ~0.2 s: only when a page is read, not at every start-up
+
     try:
         doc = trafilatura.bare_extraction(
             text,
