@@ -135,13 +135,17 @@ class Manifest:
                 return snap
         return None
 
-    def save_snapshot(self) -> None:
-        """Save the snapshot of the manifest as it is now (the end of an update)."""
+    def save_snapshot(self, order: list[str] | None = None) -> None:
+        """Save the snapshot of the manifest as it is now (the end of an update), in
+        the ``order`` of the scan's file list when it holds the same files: the next
+        run then compares the two column by column, without a dict of 100k paths."""
         snap = self._snap
         if snap is not None and self._changes is not None:
             snap = snap.patched(self._changes)
         else:
             snap = Snapshot.read(self.db)
+        if order is not None and snap.paths != order:
+            snap = snap.ordered(order)
         snap.serial = self._serial()
         # a file, not a row: SQLite would journal and fsync ~6 MB (0.1 s at 100k files);
         # a torn or stale file fails its checksum or serial and the rows are read
@@ -274,6 +278,24 @@ class Snapshot:
             counts = array("L", [counts[i] for i in keep])
         return Snapshot(paths, sizes, mtimes, counts, reasons, self.serial)
 
+    def ordered(self, order: list[str]) -> Snapshot:
+        """This snapshot in ``order`` if that lists exactly its files, else itself."""
+        if len(order) != len(self.paths):
+            return self
+        where = {p: i for i, p in enumerate(self.paths)}
+        try:
+            at = [where[p] for p in order]
+        except KeyError:
+            return self
+        return Snapshot(
+            list(order),
+            array("q", [self.sizes[i] for i in at]),
+            array("q", [self.mtimes[i] for i in at]),
+            array("L", [self.counts[i] for i in at]),
+            self.reasons,
+            self.serial,
+        )
+
     def encode(self) -> bytes:
         # file names never hold NUL; undecodable bytes survive as surrogates
         names = "\0".join(self.paths).encode("utf-8", "surrogateescape")
@@ -342,8 +364,16 @@ class LazyEntries:
 
     def __init__(self, manifest: Manifest) -> None:
         self._m = manifest
-        self.stats = manifest.stats()
+        self._stats: dict[str, tuple[int, int]] | None = None
         self._full: dict[str, FileEntry] = {}
+
+    @property
+    def stats(self) -> dict[str, tuple[int, int]]:
+        """path -> (size, mtime_ns) of every file, read on first use (an update that
+        compares the snapshot's columns with the files' never needs the dict)."""
+        if self._stats is None:
+            self._stats = self._m.stats()
+        return self._stats
 
     def __contains__(self, path: object) -> bool:
         return path in self._full or path in self.stats
@@ -356,7 +386,7 @@ class LazyEntries:
 
     def get(self, path: str) -> FileEntry | None:
         entry = self._full.get(path)
-        if entry is None and path in self.stats:
+        if entry is None and (self._stats is None or path in self._stats):
             row = self._m.db.execute(
                 "SELECT path, size, mtime_ns, hash, ids, hashes, reason FROM files WHERE path = ?",
                 (_enc(path),),

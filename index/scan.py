@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -117,14 +118,15 @@ def corpus_files(
     return files, skipped, state
 
 
-def stat_all(files: Sequence[str]) -> tuple[dict[str, tuple[int, int]], list[tuple[str, OSError]]]:
-    """(path -> (size, mtime_ns), [(path, error)]) for these files, in their order.
+def stat_all(files: Sequence[str]) -> tuple[array, array, list[tuple[str, OSError]]]:
+    """(sizes, mtimes in ns, [(path, error)]): each file's stat, in ``files``' order
+    (-1 for a file that could not be stat'ed).
 
     Each folder is opened once and its files are looked up by name in it: a kernel
     path walk per file from the root made ~30% of the cost (100k files: 0.41 s
     -> 0.31 s).  Walks list a folder's files together, so it is opened once.
     """
-    out: dict[str, tuple[int, int]] = {}
+    sizes, mtimes = array("q"), array("q")
     failed: list[tuple[str, OSError]] = []
     st = os.stat
     by_name = st in os.supports_dir_fd
@@ -144,12 +146,20 @@ def stat_all(files: Sequence[str]) -> tuple[dict[str, tuple[int, int]], list[tup
                 s = st(name, dir_fd=fd) if fd is not None else st(path)
             except OSError as exc:
                 failed.append((path, exc))
+                sizes.append(-1)
+                mtimes.append(-1)
                 continue
-            out[path] = (s.st_size, s.st_mtime_ns)
+            sizes.append(s.st_size)
+            mtimes.append(s.st_mtime_ns)
     finally:
         if fd is not None:
             os.close(fd)
-    return out, failed
+    return sizes, mtimes, failed
+
+
+def stat_dict(files: Sequence[str], sizes: array, mtimes: array) -> dict[str, tuple[int, int]]:
+    """path -> (size, mtime_ns) for the files ``stat_all`` could stat."""
+    return {p: (s, m) for p, s, m in zip(files, sizes, mtimes, strict=True) if s >= 0}
 
 
 def remember(manifest: Manifest, state: dict | None) -> None:

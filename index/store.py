@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.filedb.filestore import FileStorage
 
 from . import blocks, corpus_pass
@@ -74,7 +75,7 @@ from .locking import UpdateLock
 from .manifest import FileEntry, LazyEntries, Manifest
 from .model import Article, IndexProgress, IndexReport, SearchResults, Skipped
 from .paths import MARKER, default_index_dir, remember_corpus, resolve_corpus
-from .scan import corpus_files, stat_all
+from .scan import corpus_files, stat_all, stat_dict
 from .scan import remember as remember_scan
 from .schema import SCHEMA_VERSION, build_schema, entity_names, path_key, unpack_article
 from .stories import ProfileTable, StoryModel
@@ -343,7 +344,8 @@ class Library:
             manifest = self._manifest_ro()
             known = manifest.stats()
             files, _, _ = corpus_files(self.corpus, manifest)
-        current, failed = stat_all(files)
+        sizes, mtimes, failed = stat_all(files)
+        current = stat_dict(files, sizes, mtimes)
         return (
             bool(failed)
             or len(files) != len(known)
@@ -424,25 +426,36 @@ class _Updater:
         self.tick(IndexProgress(0, 0, phase="scanning"))
         remove_leftovers(self.gdir)
         entries = LazyEntries(self.manifest)
-        if self.manifest.generation != self.ix.latest_generation():
+        reconciled = self.manifest.generation != self.ix.latest_generation()
+        if reconciled:
             entries = self._reconcile(entries)
-        current, missing_roots = self._scan()
-        jobs: list[Job] = []
-        known = entries.stats
-        nothing: dict[str, str] = {}  # one shared "no indexed articles" (never written to)
-        for path, key in current.items():
-            if path not in known:
-                jobs.append((path, None, nothing))
-            elif known[path] != key:
-                entry = entries[path]
-                old = dict(zip(entry.ids, entry.hashes, strict=False))
-                jobs.append((path, entry.hash or None, old))
-        gone = [p for p in entries if p not in current and not _under(p, missing_roots)]
+        files, sizes, mtimes, missing_roots = self._scan()
+        snap = None if reconciled or missing_roots else self.manifest.snapshot()
+        if snap is not None and snap.paths == files and -1 not in sizes:
+            # the usual re-run: the same files as last time, all there; compare the
+            # snapshot's columns with theirs (no dict of 100k paths)
+            differ = (np.frombuffer(sizes, np.int64) != np.frombuffer(snap.sizes, np.int64)) | (
+                np.frombuffer(mtimes, np.int64) != np.frombuffer(snap.mtimes, np.int64)
+            )
+            changed = [files[i] for i in np.flatnonzero(differ).tolist()]
+            jobs = [self._job(path, entries.get(path)) for path in changed]
+            gone: list[str] = []
+            kept_out = set(changed)
+        else:
+            current = stat_dict(files, sizes, mtimes)
+            known = entries.stats
+            jobs = [
+                self._job(path, entries[path] if path in known else None)
+                for path, key in current.items()
+                if known.get(path) != key
+            ]
+            gone = [p for p in entries if p not in current and not _under(p, missing_roots)]
+            # (files under a root that is missing right now are neither gone nor counted)
+            kept_out = {path for path, _, _ in jobs} | {p for p in entries if p not in current}
+            del current
         # unchanged files: count their articles (and repeat why skipped ones were)
-        # (files under a root that is missing right now are neither gone nor counted)
-        kept_out = {path for path, _, _ in jobs} | {p for p in entries if p not in current}
         self.unchanged, reasons = self.manifest.summaries_except(kept_out)
-        del current, kept_out  # a first build of 100k files needs the room
+        del sizes, mtimes, kept_out  # a first build of 100k files needs the room
         self.skipped.extend(Skipped(path, reason) for path, reason in reasons)
         self.total = len(jobs)
         fresh = _live_count(self.ix, deleted=True) == 0
@@ -472,7 +485,7 @@ class _Updater:
         if (changed or fresh) and not finalized:
             self.tick(IndexProgress(self.done, self.total, phase="stories"))
             self._corpus_pass(changed)
-        self.manifest.save_snapshot()  # what the next run reads instead of every row
+        self.manifest.save_snapshot(files)  # what the next run reads instead of every row
         return IndexReport(
             added=len(self.added),
             updated=len(self.updated),
@@ -480,6 +493,14 @@ class _Updater:
             unchanged=self.unchanged,
             skipped=tuple(self.skipped),
         )
+
+    _NOTHING: dict[str, str] = {}  # one shared "no indexed articles" (never written to)
+
+    def _job(self, path: str, entry: FileEntry | None) -> Job:
+        """Parse ``path`` again, knowing what it held (its hash, article ids and hashes)."""
+        if entry is None:
+            return (path, None, self._NOTHING)
+        return (path, entry.hash or None, dict(zip(entry.ids, entry.hashes, strict=False)))
 
     def _tick(self, path: str, phase: str = "indexing") -> None:
         self.done += 1
@@ -714,8 +735,9 @@ class _Updater:
             outcome.reason,
         )
 
-    def _scan(self) -> tuple[dict[str, tuple[int, int]], list[Path]]:
-        """Files in the corpus now, and corpus roots that are missing (their files are kept)."""
+    def _scan(self) -> tuple[list[str], Any, Any, list[Path]]:
+        """Files in the corpus now, their sizes and mtimes (-1: cannot stat), and corpus
+        roots that are missing (their files are kept)."""
         files, skipped, self.scan_state = corpus_files(self.corpus, self.manifest)
         missing: list[Path] = []
         roots = {str(r) for r in self.corpus}
@@ -723,10 +745,10 @@ class _Updater:
             self.skipped.append(item)
             if item.path in roots:
                 missing.append(Path(item.path))
-        current, failed = stat_all(files)
+        sizes, mtimes, failed = stat_all(files)
         for path, exc in failed:
             self.skipped.append(Skipped(path, f"cannot read: {exc.strerror or exc}"))
-        return current, missing
+        return files, sizes, mtimes, missing
 
     def _reconcile(self, entries: LazyEntries) -> LazyEntries:
         """After a crash between a Whoosh commit and the manifest write, trust neither.

@@ -138,3 +138,29 @@ def test_a_snapshot_patched_with_many_changes_equals_the_rows(tmp_path):
             assert snap is not None and _same(snap, _rows(manifest))
         finally:
             manifest.close()
+
+
+def test_a_re_run_compares_columns_and_reads_no_row_per_file(tmp_path, monkeypatch):
+    """After an update the snapshot lists the files in the scan's order, so the next
+    run compares the two column by column; an added file costs one slower run."""
+    folder = tmp_path / "c"
+    files = make_corpus(folder, 6)
+    reads = []
+    real = Manifest.stats
+    monkeypatch.setattr(Manifest, "stats", lambda self: reads.append(1) or real(self))
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        reads.clear()
+        for round_ in range(2):
+            rec = json.loads(files[2].read_text())
+            rec["text"] += f"\n\nCorrection number {round_}."
+            files[2].write_text(json.dumps(rec))
+            _bump(files[2])
+            report = lib.update()
+            assert (report.updated, report.unchanged) == (1, 5 + round_)
+            assert reads == []  # no dict of every file's stat was built
+            write_json(folder, 50 + round_)  # a new file: its folder's list changes
+            assert lib.update().added == 1
+            reads.clear()
+        assert not lib.needs_update()
+        assert lib.search("correction", limit=10).total == 1
