@@ -32,6 +32,14 @@ def _bump_mtime(path):
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
 
 
+def _append(path, line: str) -> None:
+    """Add a paragraph to a JSON article, as an editor saving it would (new mtime)."""
+    rec = json.loads(path.read_text())
+    rec["text"] += f"\n\n{line}"
+    path.write_text(json.dumps(rec))
+    _bump_mtime(path)
+
+
 def test_unchanged_rerun_touches_nothing(corpus):
     folder, lib = corpus
     gen = lib._ix.latest_generation()
@@ -44,10 +52,7 @@ def test_unchanged_rerun_touches_nothing(corpus):
 def test_modified_file_updates_exactly_one_document(corpus):
     folder, lib = corpus
     target = sorted(folder.glob("*.json"))[3]
-    rec = json.loads(target.read_text())
-    rec["text"] += "\n\nA correction about the lighthouse was appended later."
-    target.write_text(json.dumps(rec))
-    _bump_mtime(target)
+    _append(target, "A correction about the lighthouse was appended later.")
     assert lib.needs_update()
     report = lib.update()
     assert (report.added, report.updated, report.removed, report.unchanged) == (0, 1, 0, 7)
@@ -260,10 +265,7 @@ def test_parallel_update_of_many_changed_files(tmp_path):
     with Library.open([folder], tmp_path / "ix") as lib:
         lib.update()
         for p in paths:
-            rec = json.loads(p.read_text())
-            rec["text"] += "\n\nUpdated with a note about the tide tables."
-            p.write_text(json.dumps(rec))
-            _bump_mtime(p)
+            _append(p, "Updated with a note about the tide tables.")
         report = lib.update()
         assert report.updated == len(paths) and report.added == 0
         assert len(lib) == len(paths)
@@ -383,10 +385,7 @@ def test_small_change_next_to_a_huge_story_only_attaches_the_changed_article(cor
     real = store.corpus_pass._stories
     monkeypatch.setattr(store.corpus_pass, "_stories", lambda *args: full.append(1) or real(*args))
     target = sorted(folder.glob("*.json"))[2]
-    rec = json.loads(target.read_text())
-    rec["text"] += "\n\nThe ferry pier was repainted."
-    target.write_text(json.dumps(rec))
-    _bump_mtime(target)
+    _append(target, "The ferry pier was repainted.")
     assert lib.update().updated == 1
     assert full == []  # no regrouping of the corpus
     after = {h.id: h.story for h in lib.search("", limit=50).hits}
@@ -412,10 +411,7 @@ def test_small_updates_fold_tiny_segments_but_never_rewrite_big_ones(corpus, mon
     files = sorted(folder.glob("*.json"))
     for round_ in range(6):
         target = files[round_ % 3]
-        rec = json.loads(target.read_text())
-        rec["text"] += f"\n\nUpdate number {round_} to the harbour story."
-        target.write_text(json.dumps(rec))
-        _bump_mtime(target)
+        _append(target, f"Update number {round_} to the harbour story.")
         assert lib.update().updated == 1
         now = segments()
         assert big <= now.keys()  # the big segment is never merged away
@@ -535,10 +531,7 @@ def test_an_index_without_a_story_model_learns_one_on_its_next_update(corpus):
     assert model.exists()
     model.unlink()
     target = sorted(folder.glob("*.json"))[1]
-    rec = json.loads(target.read_text())
-    rec["text"] += "\n\nThe harbour master added a note."
-    target.write_text(json.dumps(rec))
-    _bump_mtime(target)
+    _append(target, "The harbour master added a note.")
     assert lib.update().updated == 1
     assert model.exists()
     assert all(h.story for h in lib.search("", limit=50).hits)
