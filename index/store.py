@@ -35,6 +35,7 @@ Errors a user can act on are ``errors.LibraryError`` subclasses with plain messa
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -820,7 +821,8 @@ class _Updater:
             model.save(tmp)
             os.replace(tmp, self._model_path)
         except OSError:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     @staticmethod
     def _stored_items(s: Any, ids: list[str], values: dict) -> list[tuple[bytes, list[str], dict]]:

@@ -22,6 +22,9 @@ Method (``benchmarks/stories_report.py`` shows what it does on real corpora):
    at a threshold taken from the corpus itself: NULL_MARGIN x the NULL_QUANTILE of
    random-pair similarity (random pairs are almost all unrelated), within
    [MIN_THRESHOLD, MAX_THRESHOLD]; corpora too small to measure use DEFAULT_THRESHOLD.
+5. A full grouping also returns a ``StoryModel`` (corpus size, threshold, document
+   frequencies): a small update regroups a neighbourhood of the corpus with it, as
+   the full pass would have (its own statistics would split stories).
 """
 
 from __future__ import annotations
