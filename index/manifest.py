@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 FILENAME = "manifest.sqlite"
 SNAPSHOT = "manifest.snapshot"
 TRACK_MAX = 10_000  # changed files a manifest follows to patch its snapshot (else re-read)
@@ -282,18 +284,18 @@ class Snapshot:
         """This snapshot in ``order`` if that lists exactly its files, else itself."""
         if len(order) != len(self.paths):
             return self
-        where = {p: i for i, p in enumerate(self.paths)}
+        where = dict(zip(self.paths, range(len(self.paths)), strict=True))
         try:
-            at = [where[p] for p in order]
+            at = np.fromiter(map(where.__getitem__, order), dtype=np.int64, count=len(order))
         except KeyError:
             return self
+
+        def take(column: array, code: str) -> array:
+            return array(code, np.asarray(column, dtype=np.int64)[at].tobytes())
+
+        counts = array("L", take(self.counts, "q"))
         return Snapshot(
-            list(order),
-            array("q", [self.sizes[i] for i in at]),
-            array("q", [self.mtimes[i] for i in at]),
-            array("L", [self.counts[i] for i in at]),
-            self.reasons,
-            self.serial,
+            list(order), take(self.sizes, "q"), take(self.mtimes, "q"), counts, self.reasons
         )
 
     def encode(self) -> bytes:

@@ -16,6 +16,7 @@ Layout of an index directory::
     CURRENT         name of the live generation directory, replaced atomically on rebuild
     g<N>/           Whoosh segments + manifest.sqlite (which files hold which articles)
                     + manifest.snapshot (its stat columns, for a quick re-run)
+                    + scan.json (the file list and folder mtimes of the last walk)
                     + stories.npz (what the last full story pass learned: stories.StoryModel)
     update.lock     flock held by the one process updating (released by the kernel on death)
 

@@ -555,3 +555,16 @@ def test_tiny_segments_are_merged_like_a_binary_counter():
     assert sum(sizes) == 10_000 + 91 + 600
     assert most <= build.MERGE_AT + 8
     assert rewritten <= 4 * (600 + 91)  # (the old policy: 6243)
+
+
+def test_a_damaged_scan_cache_costs_one_full_walk(corpus):
+    from index.scan import STATE_FILE
+
+    folder, lib = corpus
+    state = lib._gen_dir / STATE_FILE
+    assert state.exists()  # the walk is kept beside the manifest, not in it
+    state.write_text('{"roots": [', encoding="utf-8")
+    write_json(folder, 300)
+    assert lib.update().added == 1
+    assert json.loads(state.read_text(encoding="utf-8"))["files"]  # written again
+    assert not lib.needs_update()
