@@ -253,7 +253,9 @@ class Snapshot:
                 with contextlib.suppress(ValueError):
                     where[path] = self.paths.index(path)
         gone = set()
-        paths, sizes, mtimes, counts = self.paths, self.sizes, self.mtimes, self.counts
+        # copies: this snapshot stays as it was (a failed save may be tried again)
+        paths, sizes, mtimes = list(self.paths), array("q", self.sizes), array("q", self.mtimes)
+        counts = array("L", self.counts)
         reasons = dict(self.reasons)
         for path, entry in changes.items():
             i = where.get(path)

@@ -55,6 +55,17 @@ def test_snapshot_round_trip_keeps_odd_names_reasons_and_counts():
     assert Snapshot.decode(b"something else entirely") is None
 
 
+def test_a_patched_snapshot_leaves_the_original_as_it_was():
+    snap = Snapshot(
+        ["/c/a.json", "/c/b.json"], array("q", [1, 2]), array("q", [3, 4]), array("L", [1, 1]), {}
+    )
+    new = snap.patched(
+        {"/c/b.json": None, "/c/c.json": FileEntry("/c/c.json", 5, 6, "h", ("x",), ("y",))}
+    )
+    assert new.paths == ["/c/a.json", "/c/c.json"] and new.sizes.tolist() == [1, 5]
+    assert snap.paths == ["/c/a.json", "/c/b.json"] and snap.sizes.tolist() == [1, 2]
+
+
 def test_each_update_leaves_a_snapshot_equal_to_the_rows(tmp_path):
     folder = tmp_path / "c"
     files = make_corpus(folder, 6)
