@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import re
 import struct
 import sys
@@ -26,6 +25,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from whoosh.lang.porter2 import stem as _porter2
+
+from .files import replace_file
 
 IdfFn = Callable[[str], float]
 
@@ -247,18 +248,11 @@ class _SortedWords:
             offsets.append(total)
         freqs = array("d", [frequencies[k.decode("utf-8")] for k in keys])
         table = cls(offsets, freqs, b"".join(keys))
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
+        head = struct.pack("<8sI", cls.MAGIC, len(freqs))
+        # a read-only cache: this process keeps its table in memory
+        with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(struct.pack("<8sI", cls.MAGIC, len(freqs)))
-                fh.write(offsets.tobytes())
-                fh.write(freqs.tobytes())
-                fh.write(table.blob)
-            os.replace(tmp, path)
-        except OSError:  # a read-only cache: this process keeps its table in memory
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            replace_file(path, b"".join([head, offsets.tobytes(), freqs.tobytes(), table.blob]))
         return table
 
 

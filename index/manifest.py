@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sqlite3
 import struct
 from array import array
@@ -26,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .files import replace_file
 
 FILENAME = "manifest.sqlite"
 SNAPSHOT = "manifest.snapshot"
@@ -151,10 +152,8 @@ class Manifest:
         snap.serial = self._serial()
         # a file, not a row: SQLite would journal and fsync ~6 MB (0.1 s at 100k files);
         # a torn or stale file fails its checksum or serial and the rows are read
-        tmp = self.directory / f"{SNAPSHOT}.tmp"
         try:
-            tmp.write_bytes(snap.encode())
-            os.replace(tmp, self.directory / SNAPSHOT)
+            replace_file(self.directory / SNAPSHOT, snap.encode())
         except OSError:
             return
         self._snap, self._changes = snap, {}
@@ -281,6 +280,17 @@ class Snapshot:
             mtimes = array("q", [mtimes[i] for i in keep])
             counts = array("L", [counts[i] for i in keep])
         return Snapshot(paths, sizes, mtimes, counts, reasons, self.serial)
+
+    def changed(self, files: list[str], sizes: array, mtimes: array) -> list[str] | None:
+        """The ``files`` whose (size, mtime) differ from the snapshot's, compared column
+        by column; None when that cannot tell (other files than the snapshot's, or one
+        that could not be stat'ed: size -1)."""
+        if self.paths != files or -1 in sizes:
+            return None
+        differ = (np.frombuffer(sizes, np.int64) != np.frombuffer(self.sizes, np.int64)) | (
+            np.frombuffer(mtimes, np.int64) != np.frombuffer(self.mtimes, np.int64)
+        )
+        return [files[i] for i in np.flatnonzero(differ).tolist()]
 
     def ordered(self, order: list[str]) -> Snapshot:
         """This snapshot in ``order`` if that lists exactly its files, else itself."""

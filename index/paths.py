@@ -15,6 +15,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
+from .files import replace_file
 from .model import content_hash
 
 MARKER = ".reader-index"
@@ -48,9 +49,7 @@ def remember_corpus(corpus: Sequence[Path], index_dir: Path) -> None:
     data = {"corpus": [str(p) for p in corpus], "index_dir": str(index_dir)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
+        replace_file(path, json.dumps(data, indent=1))
     except OSError:
         pass
 

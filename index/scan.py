@@ -15,6 +15,7 @@ from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
+from .files import replace_file
 from .load import iter_file_names
 from .manifest import Manifest
 from .model import Skipped
@@ -169,11 +170,8 @@ def remember(manifest: Manifest, state: dict | None) -> None:
     file).  A cache only: a missing or damaged one costs one full walk."""
     if state is None:
         return
-    path = manifest.directory / STATE_FILE
-    tmp = path.with_name(f"{STATE_FILE}.tmp")
     try:
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(tmp, path)
+        replace_file(manifest.directory / STATE_FILE, json.dumps(state))
     except (OSError, ValueError):  # (ValueError: a file name JSON cannot hold)
         return
     if manifest.get_meta(_KEY):  # where older versions kept it

@@ -47,12 +47,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from whoosh.filedb.filestore import FileStorage
 
 from . import blocks, corpus_pass
 from .build import (
-    TMP_PREFIX,
     Job,
     Outcome,
     Pool,
@@ -72,6 +70,7 @@ from .build import (
 from .columns import ColumnView
 from .dates import DateSurvey
 from .errors import IndexNotFound, IndexUnwritable, LibraryError
+from .files import replace_file
 from .ingest import parse_file
 from .locking import UpdateLock
 from .manifest import FileEntry, LazyEntries, Manifest
@@ -151,11 +150,11 @@ class Library:
             marker = d / MARKER
             if not marker.exists():
                 info = {"schema": SCHEMA_VERSION, "corpus": [str(r) for r in self.corpus]}
-                _atomic_write(marker, json.dumps(info, indent=1))
+                replace_file(marker, json.dumps(info, indent=1), durable=True)
             if not (d / "CURRENT").exists():
                 gen = "g1"
                 _create_whoosh(d / gen)
-                _atomic_write(d / "CURRENT", gen)
+                replace_file(d / "CURRENT", gen, durable=True)
         except OSError as exc:
             raise _unwritable(d, exc) from exc
 
@@ -344,9 +343,14 @@ class Library:
         """True when a file was added, removed or its size/mtime changed since the last update."""
         with self._lock:
             manifest = self._manifest_ro()
-            known = manifest.stats()
             files, _, _ = corpus_files(self.corpus, manifest)
+            snap = manifest.snapshot()
         sizes, mtimes, failed = stat_all(files)
+        changed = snap.changed(files, sizes, mtimes) if snap is not None else None
+        if changed is not None:
+            return bool(changed)
+        with self._lock:
+            known = manifest.stats()
         current = stat_dict(files, sizes, mtimes)
         return (
             bool(failed)
@@ -388,7 +392,7 @@ class Library:
         gdir = self.index_dir / gen
         ix = _create_whoosh(gdir)
         report = _Updater(ix, gdir, self.corpus, tick).run()
-        _atomic_write(self.index_dir / "CURRENT", gen)
+        replace_file(self.index_dir / "CURRENT", gen, durable=True)
         with self._lock:
             self._open_generation()
         return report
@@ -433,13 +437,10 @@ class _Updater:
             entries = self._reconcile(entries)
         files, sizes, mtimes, missing_roots = self._scan()
         snap = None if reconciled or missing_roots else self.manifest.snapshot()
-        if snap is not None and snap.paths == files and -1 not in sizes:
-            # the usual re-run: the same files as last time, all there; compare the
-            # snapshot's columns with theirs (no dict of 100k paths)
-            differ = (np.frombuffer(sizes, np.int64) != np.frombuffer(snap.sizes, np.int64)) | (
-                np.frombuffer(mtimes, np.int64) != np.frombuffer(snap.mtimes, np.int64)
-            )
-            changed = [files[i] for i in np.flatnonzero(differ).tolist()]
+        changed = snap.changed(files, sizes, mtimes) if snap is not None else None
+        if changed is not None:
+            # the usual re-run: the same files as last time, all there (no dict of
+            # 100k paths)
             jobs = [self._job(path, entries.get(path)) for path in changed]
             gone: list[str] = []
             kept_out = set(changed)
@@ -815,15 +816,9 @@ class _Updater:
     def _keep_model(self, model: StoryModel | None) -> None:
         """Save what a full story pass learned, for the next small updates' passes (a
         model that cannot be saved only makes the next update run the full pass)."""
-        if model is None:
-            return
-        tmp = self.gdir / f"{TMP_PREFIX}{STORY_MODEL}"  # a crash leaves a leftover
-        try:
-            model.save(tmp)
-            os.replace(tmp, self._model_path)
-        except OSError:
+        if model is not None:
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                model.save(self._model_path)
 
     @staticmethod
     def _stored_items(s: Any, ids: list[str], values: dict) -> list[tuple[bytes, list[str], dict]]:
@@ -1092,15 +1087,6 @@ def _live_count(ix: Any, *, deleted: bool = False) -> int:
 def _create_whoosh(gdir: Path) -> Any:
     gdir.mkdir(parents=True, exist_ok=True)
     return FileStorage(str(gdir), supports_mmap=False).create_index(build_schema())
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _unwritable(directory: Path, exc: OSError) -> LibraryError:

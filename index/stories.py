@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import io
 import random
 import re
 import zipfile
@@ -43,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import replace_file
 from .lexical import STOPWORDS, rarity, stem
 from .model import Article, Story
 
@@ -821,14 +823,19 @@ class StoryModel:
         return self.articles <= 2 * articles and articles <= 2 * self.articles
 
     def save(self, path: Path) -> None:
-        with open(path, "wb") as fh:  # a file object: ``np.savez`` would add ".npz"
-            np.savez(
-                fh,
-                articles=np.int64(self.articles),
-                threshold=np.float64(self.threshold),
-                keys=self.keys,
-                counts=self.counts,
-            )
+        """Write atomically (a reader never sees half a model); raises OSError."""
+        replace_file(path, self._bytes())
+
+    def _bytes(self) -> bytes:
+        out = io.BytesIO()  # a file object: given a name, ``np.savez`` would add ".npz"
+        np.savez(
+            out,
+            articles=np.int64(self.articles),
+            threshold=np.float64(self.threshold),
+            keys=self.keys,
+            counts=self.counts,
+        )
+        return out.getvalue()
 
     @classmethod
     def load(cls, path: Path) -> StoryModel | None:
@@ -879,15 +886,6 @@ def group_stories(
     """
     table = profile_table(articles, entities)
     return group_profiles(table, threshold=threshold, window_days=window_days, model=model)[0]
-
-
-def stories_from_profiles(
-    profiles: Sequence[Profile] | ProfileTable,
-    *,
-    threshold: float | None = None,
-    window_days: int = WINDOW_DAYS,
-) -> list[Story]:
-    return group_profiles(profiles, threshold=threshold, window_days=window_days)[0]
 
 
 def group_profiles(

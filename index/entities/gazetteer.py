@@ -10,7 +10,6 @@ keyed by package versions and the alias files' contents; loading it takes ~30 ms
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from ..files import replace_file
 from .aliases import AliasTable, load_aliases, user_alias_file
 from .cues import HEADS, STOP_CAPS, TITLE_DOMAIN
 from .keys import entity_key, make_id
@@ -341,10 +341,7 @@ def _load(user_file: str) -> Gazetteer:
     gaz = build_gazetteer(load_aliases(path))
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
+        replace_file(cache, pickle.dumps(gaz, protocol=pickle.HIGHEST_PROTOCOL))
         for old in cache.parent.glob("gazetteer-*.pickle"):
             if old != cache:  # built for other package versions or alias files
                 old.unlink(missing_ok=True)
