@@ -172,13 +172,20 @@ class Read:
     """A worker's read of one chunk of files for a first build (``read_chunk``)."""
 
     spool: str | None  # the chunk's documents, pickled one after another
-    outcomes: list[Outcome]
+    packed: bytes  # the chunk's outcomes, pickled (see ``outcomes``)
     offsets: dict[str, int]  # article id -> where its document starts in the spool
     profiles: ProfileTable  # for the story pass, one per document
     survey: DateSurvey
     # entities' first pass per article, when the corpus is small enough for the
     # corpus-wide entity pass (EntityIndex.from_first_pass)
     entities: dict[str, tuple[list[EntitySummary], set[str]]] = field(default_factory=dict)
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        """The chunk's outcomes, unpickled on demand: a 100k-file build's parent keeps
+        every chunk until it is written, and as objects the outcomes would take ~100 MB
+        through the story pass (~1 KB each; ~180 bytes pickled)."""
+        return pickle.loads(self.packed) if self.packed else []
 
 
 def read_chunk(gdir: str, jobs: list[Job], entities: bool = False) -> Read:
@@ -187,7 +194,8 @@ def read_chunk(gdir: str, jobs: list[Job], entities: bool = False) -> Read:
     the corpus-wide entity pass needs too).  Step 2 (``write_chunk``) writes them
     with their stories, so no document is written twice."""
     spool = _temp_path(gdir, ".docs")
-    read = Read(str(spool), [], {}, ProfileTable(), DateSurvey())
+    read = Read(str(spool), b"", {}, ProfileTable(), DateSurvey())
+    outcomes: list[Outcome] = []
     seen: dict[str, tuple[Article, list[str]]] = {}
 
     def keep(article: Article, entities: list[str]) -> None:
@@ -214,7 +222,7 @@ def read_chunk(gdir: str, jobs: list[Job], entities: bool = False) -> Read:
                         read.profiles.add(
                             Profile(article.id, article.title or "", "", None, {}, {})
                         )
-                read.outcomes.append(outcome)
+                outcomes.append(outcome)
                 if _progress_queue is not None:
                     _progress_queue.put(path)
     except BaseException:
@@ -223,6 +231,7 @@ def read_chunk(gdir: str, jobs: list[Job], entities: bool = False) -> Read:
     if not read.offsets:
         spool.unlink(missing_ok=True)
         read.spool = None
+    read.packed = pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL)
     return read
 
 

@@ -51,6 +51,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from . import blocks, corpus_pass
 from .build import (
+    TMP_PREFIX,
     Job,
     Outcome,
     Pool,
@@ -545,9 +546,12 @@ class _Updater:
         todo = list(chunks(jobs))
         reads: list[Read] = []
         committed = False
+        # the profiles' term counts wait for the story pass in files, not in memory
+        spill = self.gdir / f"{TMP_PREFIX}profiles-{os.getpid()}"
+        table = ProfileTable(spill=spill)
         try:
             with Pool() as pool:
-                table, survey, first = self._read_all(pool, todo, reads)
+                survey, first = self._read_all(pool, todo, reads, table)
                 self.tick(IndexProgress(self.done, self.total, phase="stories"))
                 where = {i: (r.spool, o) for r in reads if r.spool for i, o in r.offsets.items()}
                 for read in reads:
@@ -559,8 +563,9 @@ class _Updater:
                 del table, survey, where, first
                 self.tick(IndexProgress(0, self.total, phase="indexing"))
                 for read, segment, tmp in self._write_all(pool, reads, values):
-                    put = [self._entry(o, entries.get(o.path)) for o in read.outcomes]
-                    for outcome in read.outcomes:
+                    outcomes = read.outcomes
+                    put = [self._entry(o, entries.get(o.path)) for o in outcomes]
+                    for outcome in outcomes:
                         self._account(outcome, entries.get(outcome.path))
                     if segment is not None:
                         adopt_segment(self.ix, segment, tmp, [])
@@ -572,21 +577,26 @@ class _Updater:
             self.done, self.total = 0, len(jobs)
             return False
         finally:
+            for leftover in self.gdir.glob(f"{spill.name}*"):  # a failed build's
+                leftover.unlink(missing_ok=True)
             for read in reads:
                 if read.spool:
                     Path(read.spool).unlink(missing_ok=True)
         return True
 
-    def _read_all(self, pool: Pool, todo: list[list[Job]], reads: list[Read]) -> tuple:
-        """Step 1 of ``_build_once``: every chunk read; profiles kept in chunk order.
+    def _read_all(
+        self, pool: Pool, todo: list[list[Job]], reads: list[Read], table: ProfileTable
+    ) -> tuple:
+        """Step 1 of ``_build_once``: every chunk read; profiles added to ``table`` in
+        chunk order.
 
-        Returns the profile table, the date survey and, for a corpus small enough for
-        the corpus-wide entity pass, each article's entity first pass (else None).
+        Returns the date survey and, for a corpus small enough for the corpus-wide
+        entity pass, each article's entity first pass (else None).
         """
         import queue as queue_mod
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        table, survey = ProfileTable(), DateSurvey()
+        survey = DateSurvey()
         small = sum(len(chunk) for chunk in todo) <= corpus_pass.ENTITY_PASS_MAX
         first: dict | None = {} if small else None
         pending = {
@@ -610,7 +620,7 @@ class _Updater:
                 read.profiles, read.survey, read.entities = ProfileTable(), DateSurvey(), {}
                 reads.append(read)
         self._drain(pool.queue, queue_mod, phase="reading")
-        return table, survey, first
+        return survey, first
 
     def _write_all(self, pool: Pool, reads: list[Read], values: dict) -> Iterator[tuple]:
         """Step 2 of ``_build_once``: (read, segment, its temp dir) as each chunk is written."""

@@ -156,7 +156,10 @@ class ProfileTable:
     arrays (CSR) rather than two dicts per article, so grouping 100k articles holds
     ~2 KB per article instead of ~9 KB, and weighting runs in NumPy."""
 
-    def __init__(self, profiles: Iterable[Profile] = ()) -> None:
+    def __init__(self, profiles: Iterable[Profile] = (), spill: Path | None = None) -> None:
+        """With ``spill`` (a file name prefix), the term counts go to files there as
+        they arrive instead of staying in memory: a 100k-article build's parent would
+        otherwise hold ~135 MB of counts from the first file read to the story pass."""
         self.vocab: dict[str, int] = {}
         self.ids: list[str] = []
         self.titles: list[str] = []
@@ -166,8 +169,9 @@ class ProfileTable:
         # term first appears: a build's workers ship it with their chunk, so the parent
         # never loads the 300k-word frequency list (~35 MB) for the weighing
         self.rarity = array("d")
-        self._title = _Rows()
-        self._body = _Rows()
+        self._spill = spill
+        self._title = _Rows(spill and spill.with_name(spill.name + "-title"))
+        self._body = _Rows(spill and spill.with_name(spill.name + "-body"))
         for p in profiles:
             self.add(p)
 
@@ -200,15 +204,15 @@ class ProfileTable:
         )
         for mine, theirs in ((self._title, other._title), (self._body, other._body)):
             ptr, terms, counts = theirs.arrays()
-            mine.ptr.extend((ptr[1:] + len(mine.terms)).tolist())
-            mine.terms.frombytes(remap[terms].tobytes())
-            mine.counts.frombytes(counts.tobytes())
+            mine.append(ptr, remap[terms], counts)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def drop_terms(self) -> None:
         """Free the term counts once they are weighed (ids, titles and dates stay)."""
+        self._title.drop()
+        self._body.drop()
         self._title = _Rows()
         self._body = _Rows()
 
@@ -221,27 +225,73 @@ class ProfileTable:
 
 
 class _Rows:
-    """Rows of (term id, count) appended one article at a time (CSR in the making)."""
+    """Rows of (term id, count) appended one article at a time (CSR in the making);
+    given a ``spill`` path, the terms and counts are appended to files there (only
+    the row pointers stay in memory) and read back a block of rows at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, spill: Path | None = None) -> None:
         self.ptr = array("q", [0])
         self.terms = array("i")
         self.counts = array("H")  # counts and entity weights: small integers
+        self._files: tuple[Path, Path] | None = None
+        if spill is not None:
+            self._files = (spill.with_suffix(".terms"), spill.with_suffix(".counts"))
+            for f in self._files:
+                f.write_bytes(b"")
 
     def add(self, term_ids: list[int], counts: Iterable[int]) -> None:
+        if self._files is not None:
+            self.append(
+                np.array([0, len(term_ids)], dtype=np.int64),
+                np.array(term_ids, dtype=np.int32),
+                np.fromiter(counts, dtype=np.uint16, count=len(term_ids)),
+            )
+            return
         self.terms.extend(term_ids)
         self.counts.extend(counts)
         self.ptr.append(len(self.terms))
 
+    def append(self, ptr: np.ndarray, terms: np.ndarray, counts: np.ndarray) -> None:
+        """Append rows given as CSR arrays (``ptr`` starting at 0)."""
+        self.ptr.extend((ptr[1:] + self.ptr[-1]).tolist())
+        if self._files is None:
+            self.terms.frombytes(terms.astype(np.int32, copy=False).tobytes())
+            self.counts.frombytes(counts.astype(np.uint16, copy=False).tobytes())
+            return
+        for f, values, dtype in zip(
+            self._files, (terms, counts), (np.int32, np.uint16), strict=True
+        ):
+            with open(f, "ab") as fh:
+                fh.write(values.astype(dtype, copy=False).tobytes())
+
+    def __len__(self) -> int:
+        return len(self.ptr) - 1
+
+    def block(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows ``lo:hi`` as CSR arrays, their pointers starting at 0."""
+        ptr = np.frombuffer(self.ptr, dtype=np.int64)[lo : hi + 1]
+        a, b = int(ptr[0]), int(ptr[-1])
+        if self._files is None:
+            terms = np.frombuffer(self.terms, dtype=np.int32)[a:b]
+            counts = np.frombuffer(self.counts, dtype=np.uint16)[a:b]
+        else:
+            terms = np.fromfile(self._files[0], dtype=np.int32, count=b - a, offset=4 * a)
+            counts = np.fromfile(self._files[1], dtype=np.uint16, count=b - a, offset=2 * a)
+        return ptr - a, terms, counts
+
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return (
-            np.frombuffer(self.ptr, dtype=np.int64),
-            np.frombuffer(self.terms, dtype=np.int32),
-            np.frombuffer(self.counts, dtype=np.uint16),
-        )
+        return self.block(0, len(self))
+
+    def drop(self) -> None:
+        """Remove the spill files (the rows are gone after this)."""
+        for f in self._files or ():
+            f.unlink(missing_ok=True)
 
 
 BLOCK_ROWS = 2_000  # articles weighed together: bounds the NumPy temporaries (~40 MB)
+# vector weights are kept in single precision (sums and products are done in double):
+# at 100k articles the vectors are ~130 MB in double, the story pass' largest part
+WEIGHT = np.float32
 _Part = tuple[np.ndarray, np.ndarray, np.ndarray]  # (row lengths, terms, weights)
 
 
@@ -281,20 +331,16 @@ def vectorise(
     a part of one whose ``model`` (see ``StoryModel``) gives the corpus' frequencies."""
     table = profiles if isinstance(profiles, ProfileTable) else ProfileTable(profiles)
     n, size = len(table), len(table.vocab)
-    tp, tt, tc = table._title.arrays()
-    bp, bt, bc = table._body.arrays()
-    df = _document_frequency(n, size, (tp, tt), (bp, bt))
+    df = _document_frequency(n, size, table._title, table._body)
     corpus = n
     if model is not None:
         df = np.maximum(df, model.frequency(table.terms()))
         corpus = max(n, model.articles)
     base = np.log((corpus + 1) / (df + 0.5)) * np.array(table.rarity, dtype=np.float64)
     keep = VECTOR_TERMS if corpus > TRUNCATE_ABOVE else None
-    titles = _weigh(tp, tt, tc, base, keep)
-    bodies = _weigh(bp, bt, bc, base, keep)
-    # the raw counts are the biggest part of a profile table (~130 MB at 100k
-    # articles); the views onto them must go too, or they keep the memory
-    del tp, tt, tc, bp, bt, bc
+    titles = _weigh(table._title, base, keep)
+    bodies = _weigh(table._body, base, keep)
+    # the raw counts are the biggest part of a profile table (~130 MB at 100k articles)
     table.drop_terms()
     blocking = _blocking(titles, bodies, df, size)
     return _Vectors(table, titles, bodies, blocking, df, part=model is not None)
@@ -304,15 +350,15 @@ def _row_ids(ptr: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
 
 
-def _document_frequency(n: int, size: int, *parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+def _document_frequency(n: int, size: int, *parts: _Rows) -> np.ndarray:
     """Articles holding each term (in the title or the body), a block of rows at a time."""
     df = np.zeros(size, dtype=np.int64)
     for lo in range(0, n, BLOCK_ROWS):
         hi = min(n, lo + BLOCK_ROWS)
         keys = []
-        for ptr, terms in parts:
-            rows = _row_ids(ptr[lo : hi + 1] - ptr[lo]) + lo
-            keys.append(rows * size + terms[ptr[lo] : ptr[hi]])
+        for rows in parts:
+            ptr, terms, _ = rows.block(lo, hi)
+            keys.append((_row_ids(ptr) + lo) * size + terms)
         unique = _unique(np.concatenate(keys))
         df += np.bincount(unique % size, minlength=size)
     return df
@@ -344,7 +390,7 @@ def _by_blocks(
     if lengths is not None:
         np.cumsum(lengths, out=ptr[1:])
         terms = np.empty(int(ptr[-1]), dtype=np.int32)
-        weights = np.empty(int(ptr[-1]), dtype=np.float64)
+        weights = np.empty(int(ptr[-1]), dtype=WEIGHT)
         for lo in range(0, n, BLOCK_ROWS):
             hi = min(n, lo + BLOCK_ROWS)
             _, block_terms, block_weights = rows_of(lo, hi)
@@ -353,29 +399,26 @@ def _by_blocks(
         return _CSR(ptr, terms, weights)
     parts = [rows_of(lo, min(n, lo + BLOCK_ROWS)) for lo in range(0, n, BLOCK_ROWS)]
     if not parts:
-        return _CSR(ptr, np.zeros(0, np.int32), np.zeros(0, np.float64))
+        return _CSR(ptr, np.zeros(0, np.int32), np.zeros(0, WEIGHT))
     np.cumsum(np.concatenate([p[0] for p in parts]), out=ptr[1:])
-    return _CSR(ptr, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]))
+    weights = np.concatenate([p[2].astype(WEIGHT) for p in parts])
+    return _CSR(ptr, np.concatenate([p[1] for p in parts]), weights)
 
 
-def _weigh(
-    ptr: np.ndarray, terms: np.ndarray, counts: np.ndarray, base: np.ndarray, keep: int | None
-) -> _CSR:
+def _weigh(rows: _Rows, base: np.ndarray, keep: int | None) -> _CSR:
     """Unit-length (1 + log count) x base weights per row; with ``keep``, only each row's
     strongest terms stay (the tail carries little of any cosine and most of its cost),
     still divided by the full norm."""
 
     def rows_of(lo: int, hi: int) -> _Part:
-        a, b = ptr[lo], ptr[hi]
-        return _weigh_rows(ptr[lo : hi + 1] - a, terms[a:b], counts[a:b], base, keep)
+        return _weigh_rows(*rows.block(lo, hi), base, keep)
 
-    n = len(ptr) - 1
+    n = len(rows)
     lengths = np.zeros(n, dtype=np.int64)  # each row's positive counts, at most ``keep``
     for lo in range(0, n, BLOCK_ROWS):
         hi = min(n, lo + BLOCK_ROWS)
-        a, b = ptr[lo], ptr[hi]
-        rows = _row_ids(ptr[lo : hi + 1] - a)[counts[a:b] > 0]
-        lengths[lo:hi] = np.bincount(rows, minlength=hi - lo)
+        ptr, _, counts = rows.block(lo, hi)
+        lengths[lo:hi] = np.bincount(_row_ids(ptr)[counts > 0], minlength=hi - lo)
     if keep is not None:
         np.minimum(lengths, keep, out=lengths)
     return _by_blocks(n, rows_of, lengths)

@@ -325,7 +325,7 @@ def test_vectors_written_in_place_equal_joined_blocks(monkeypatch):
         table = stories.ProfileTable(profile(a) for a in arts)
         ptr, terms, counts = table._body.arrays()
         base = np.linspace(0.5, 3.0, len(table.vocab))
-        got = stories._weigh(ptr, terms, counts, base, keep)
+        got = stories._weigh(table._body, base, keep)
 
         def rows_of(lo, hi, ptr=ptr, terms=terms, counts=counts, base=base, keep=keep):
             a, b = ptr[lo], ptr[hi]
@@ -337,6 +337,33 @@ def test_vectors_written_in_place_equal_joined_blocks(monkeypatch):
         assert got.weights.tolist() == parts.weights.tolist()
         if keep:
             assert max(np.diff(got.ptr)) == keep
+
+
+def test_a_table_spilled_to_files_groups_as_one_in_memory(tmp_path, monkeypatch):
+    """A build's parent keeps the profiles' term counts in files (a 100k corpus' counts
+    are ~135 MB): read back a block at a time, they must give the same stories, and
+    the files must be gone once weighed."""
+    from index import stories
+
+    monkeypatch.setattr(stories, "BLOCK_ROWS", 7)  # several blocks, a short last one
+    arts = FLOOD + [
+        art(f"x{i}", f"Bridge {i} closed by flood", f"The river rose {i} metres. " * 3)
+        for i in range(20)
+    ]
+    chunks = [arts[i : i + 6] for i in range(0, len(arts), 6)]
+    memory = stories.ProfileTable()
+    spilled = stories.ProfileTable(spill=tmp_path / ".profiles")
+    for chunk in chunks:
+        for table in (memory, spilled):
+            table.extend(stories.ProfileTable(profile(a) for a in chunk))
+    assert len(list(tmp_path.iterdir())) == 4  # title and body, terms and counts
+    for a, b in ((memory._title, spilled._title), (memory._body, spilled._body)):
+        assert [x.tolist() for x in a.arrays()] == [x.tolist() for x in b.arrays()]
+    want, _ = stories.group_profiles(memory)
+    got, _ = stories.group_profiles(spilled)
+    assert [s.article_ids for s in got] == [s.article_ids for s in want]
+    assert any(len(s.article_ids) > 1 for s in got)
+    assert not list(tmp_path.iterdir())
 
 
 def test_tables_extended_chunk_by_chunk_equal_one_built_profile_by_profile():
