@@ -690,11 +690,11 @@ def _average_linkage(
     threshold: float,
     dates: Sequence[int | None] = (),
     span: int = WINDOW_DAYS,
-) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
+) -> tuple[list[list[int]], list[float]]:
     """Average linkage over a sparse similarity graph ``(i, j, similarity)`` (absent
     pairs = 0).  A group's dated articles must lie within ``span`` days: undated
-    articles may not bridge two events months apart.  Returns the groups and the
-    edges inside the connected components that were clustered."""
+    articles may not bridge two events months apart.  Returns the groups and each
+    article's summed similarity to the other members of its group."""
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -718,7 +718,7 @@ def _average_linkage(
     order = np.argsort(roots[left], kind="stable")
     left, right, sims = left[order], right[order], sims[order]
     edge_roots = roots[left]
-    kept: dict[tuple[int, int], float] = {}  # edges inside the final groups
+    kept = np.zeros(len(left), dtype=bool)  # edges inside the final groups
     out: list[list[int]] = []
     group_of = np.zeros(n, dtype=np.int64)  # per component: its members' group
     for root, members in components.items():
@@ -730,16 +730,13 @@ def _average_linkage(
         groups = _cluster_component(members, mine, threshold, dates, span)
         for g, members_g in enumerate(groups):
             group_of[members_g] = g
-        inside = group_of[mine[0]] == group_of[mine[1]]
-        kept.update(
-            zip(
-                zip(mine[0][inside].tolist(), mine[1][inside].tolist(), strict=True),
-                mine[2][inside].tolist(),
-                strict=True,
-            )
-        )
+        kept[a:b] = group_of[mine[0]] == group_of[mine[1]]
         out.extend(groups)
-    return out, kept
+    # each article's total similarity to the rest of its group (a dict of the kept
+    # edges was ~100 MB at 100k articles, the story pass' peak)
+    centrality = np.bincount(left[kept], weights=sims[kept], minlength=n)
+    centrality += np.bincount(right[kept], weights=sims[kept], minlength=n)
+    return out, centrality.tolist()
 
 
 def _cluster_component(
@@ -956,9 +953,9 @@ def group_profiles(
     # vectors and unscored candidates are ~200 MB the clustering's own peak would add to
     table = v.table
     del v, left, right, sims, scored
-    groups, inner = _average_linkage(n, edges, threshold, table.dates, window_days)
+    groups, centrality = _average_linkage(n, edges, threshold, table.dates, window_days)
     del edges
-    stories = [_story(table, g, inner) for g in groups]
+    stories = [_story(table, g, centrality) for g in groups]
     stories.sort(key=lambda s: (-len(s.article_ids), s.date or "9999", s.id))
     return stories, model
 
@@ -970,19 +967,13 @@ def story_id(first_article_id: str) -> str:
     return f"s-{first_article_id}"
 
 
-def _story(table: ProfileTable, members: list[int], edges: dict[tuple[int, int], float]) -> Story:
+def _story(table: ProfileTable, members: list[int], centrality: list[float]) -> Story:
     def when(i: int) -> tuple[int, str]:
         d = table.dates[i]
         return (d if d is not None else 10**9, table.ids[i])
 
     ordered = sorted(members, key=when)
-    central = max(
-        members,
-        key=lambda i: (
-            sum(edges.get((min(i, j), max(i, j)), 0.0) for j in members if j != i),
-            -len(table.titles[i]),
-        ),
-    )
+    central = max(members, key=lambda i: (centrality[i], -len(table.titles[i])))
     dates = [table.dates[i] for i in members if table.dates[i] is not None]
     return Story(
         id=story_id(table.ids[ordered[0]]),
