@@ -15,6 +15,7 @@ segments written by the stock codec stay readable, each by its own codec.
 
 from __future__ import annotations
 
+import pickle
 import struct
 import sys
 import zlib
@@ -24,16 +25,17 @@ from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 # postings, last id, max weight, flags, min/max length bytes, id width, weight mode,
 # bytes of part (a), bytes of part (b)
 _HEAD = struct.Struct("<IIfBBBBBII")
-_LAST, _ZIP_A, _ZIP_B = 1, 2, 4
+_LAST, _ZIP_A, _ZIP_B, _PACKED = 1, 2, 4, 8  # _PACKED: values as arrays (bulk.py)
 _ID_CODES = ("B", "H", "I")  # delta width: 1, 2 or 4 bytes
 _ID_DTYPES = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
-_ALL_ONE, _ALL_SAME, _EACH = 0, 1, 2  # weight modes
-_FLOAT = struct.Struct("<f")
+ALL_ONE, ALL_SAME, EACH = 0, 1, 2  # weight modes
+FLOAT = struct.Struct("<f")
 _COUNT = struct.Struct("<I")
 _MIN_ZIP = 48  # parts smaller than this are stored as they are
 _SWAP = sys.byteorder == "big"  # arrays are stored little-endian
@@ -79,11 +81,11 @@ class SplitPostingsWriter(W3PostingsWriter):
         weights = self._weights
         first = weights[0]
         if weights.count(first) == len(weights):
-            mode = _ALL_ONE if first == 1.0 else _ALL_SAME
-            if mode == _ALL_SAME:
-                part_a += _FLOAT.pack(first)
+            mode = ALL_ONE if first == 1.0 else ALL_SAME
+            if mode == ALL_SAME:
+                part_a += FLOAT.pack(first)
         else:
-            mode = _EACH
+            mode = EACH
             part_a += _packed(weights)
 
         values = self._values
@@ -118,6 +120,68 @@ class SplitPostingsWriter(W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
+    # bulk.py writes whole blocks it encoded itself, one term at a time:
+    # begin_term, write_packed for each block, end_term
+
+    def begin_term(self, info: Any) -> None:
+        self._terminfo = info
+        self._blockcount = 0
+        self._startoffset = self._postfile.tell()
+
+    def write_packed(
+        self,
+        info: Any,
+        stats: tuple[int, int, int, float, float, int, int],
+        code: int,
+        mode: int,
+        part_a: bytes,
+        part_b: bytes,
+        last: bool,
+    ) -> None:
+        """One block: ``stats`` are (postings, first id, last id, max weight, total
+        weight, min length, max length); ``part_b`` holds the values packed: a byte of
+        widths (bit 0: frequencies in 4 bytes, else 2; bit 1: position deltas), each
+        posting's frequency, then every position delta (from the posting's previous
+        position, the first from 0)."""
+        count, first_id, last_id, maxweight, weight, minlength, maxlength = stats
+        postfile = self._postfile
+        if not self._blockcount:
+            postfile.write(WHOOSH3_HEADER_MAGIC)
+        info._weight += weight
+        info._df += count
+        info._minlength = minlength if info._minlength is None else min(info._minlength, minlength)
+        info._maxlength = max(info._maxlength, maxlength)
+        info._maxweight = max(info._maxweight, maxweight)
+        if info._minid is None:
+            info._minid = first_id
+        info._maxid = last_id
+        level = self._compression
+        part_a, zip_a = _zipped(part_a, level, _ZIP_A)
+        part_b, zip_b = _zipped(part_b, level, _ZIP_B)
+        postfile.write(
+            _HEAD.pack(
+                count,
+                last_id,
+                maxweight,
+                (_LAST if last else 0) | zip_a | zip_b | _PACKED,
+                length_to_byte(minlength),
+                length_to_byte(maxlength),
+                code,
+                mode,
+                len(part_a),
+                len(part_b),
+            )
+        )
+        postfile.write(part_a)
+        postfile.write(part_b)
+        self._blockcount += 1
+
+    def end_term(self, info: Any) -> Any:
+        start = self._startoffset
+        info.set_extent(start, self._postfile.tell() - start)
+        self._terminfo = None
+        return info
+
 
 class SplitLeafMatcher(W3LeafMatcher):
     """Reads split blocks; ids and weights never touch the values part."""
@@ -135,7 +199,7 @@ class SplitLeafMatcher(W3LeafMatcher):
             self._alen,
             self._blen,
         ) = _HEAD.unpack(self._postfile.get(position, _HEAD.size))
-        self._data = self._ids = self._weights = self._values = None
+        self._data = self._ids = self._weights = self._values = self._positions = None
         self._i = 0
         self._compression = flags
         self._lastblock = bool(flags & _LAST)
@@ -157,24 +221,51 @@ class SplitLeafMatcher(W3LeafMatcher):
 
     def _read_weights(self) -> None:
         n = self._blocklength
-        if self._wmode == _ALL_ONE:
+        if self._wmode == ALL_ONE:
             self._weights = array("f", [1.0]) * n
             return
         data = self._part_a()[n * _ID_DTYPES[self._idcode].itemsize :]
-        if self._wmode == _ALL_SAME:
-            self._weights = array("f", [_FLOAT.unpack(data)[0]]) * n
+        if self._wmode == ALL_SAME:
+            self._weights = array("f", [FLOAT.unpack(data)[0]]) * n
         else:
             self._weights = _unpacked("f", data)
+
+    def _part_b(self) -> bytes:
+        data = self._postfile.get(self._dataoffset + self._alen, self._blen)
+        return zlib.decompress(data) if self._compression & _ZIP_B else data
+
+    def _packed_positions(self) -> list[tuple[int, list[int]]]:
+        """(frequency, position deltas) of each posting of a packed block."""
+        if self._positions is None:
+            data = self._part_b()
+            n, wide_f, wide_d = self._blocklength, data[0] & 1, data[0] >> 1 & 1
+            freq = np.frombuffer(data, "<u4" if wide_f else "<u2", n, 1).tolist()
+            deltas = np.frombuffer(data, "<u4" if wide_d else "<u2", -1, 1 + n * (2 << wide_f))
+            deltas = deltas.tolist()
+            out, at = [], 0
+            for f in freq:
+                out.append((f, deltas[at : at + f]))
+                at += f
+            self._positions = out
+        return self._positions
+
+    def value_as(self, astype: str) -> Any:
+        if self._compression & _PACKED and astype == "positions":
+            return list(accumulate(self._packed_positions()[self._i][1]))
+        return super().value_as(astype)
 
     def _read_values(self) -> None:
         n = self._blocklength
         fixed = self._fixedsize
+        if self._compression & _PACKED:  # Whoosh's encoding, made on demand
+            self._values = tuple(
+                pack_uint(f) + pickle.dumps(d, 2) for f, d in self._packed_positions()
+            )
+            return
         if fixed == 0 or not self._blen:
             self._values = (None,) * n if fixed == 0 else ()
             return
-        data = self._postfile.get(self._dataoffset + self._alen, self._blen)
-        if self._compression & _ZIP_B:
-            data = zlib.decompress(data)
+        data = self._part_b()
         if fixed is not None and fixed > 0:
             self._values = tuple(data[i : i + fixed] for i in range(0, len(data), fixed))
             return
@@ -197,11 +288,11 @@ class SplitLeafMatcher(W3LeafMatcher):
             dtype = _ID_DTYPES[self._idcode]
             data = self._part_a()
             deltas.append(np.frombuffer(data, dtype=dtype, count=n))
-            if self._wmode == _ALL_ONE:
+            if self._wmode == ALL_ONE:
                 weights.append(np.ones(n, dtype=np.float32))
-            elif self._wmode == _ALL_SAME:
+            elif self._wmode == ALL_SAME:
                 weights.append(
-                    np.full(n, _FLOAT.unpack_from(data, n * dtype.itemsize)[0], np.float32)
+                    np.full(n, FLOAT.unpack_from(data, n * dtype.itemsize)[0], np.float32)
                 )
             else:
                 weights.append(np.frombuffer(data, dtype="<f4", count=n, offset=n * dtype.itemsize))

@@ -34,12 +34,12 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from . import blocks
+from .bulk import BulkWriter
 from .dates import DateSurvey
 from .entities.corpus import EntitySummary, first_pass
 from .ingest import FileResult, parse_file
 from .locking import release_inherited
 from .model import Article
-from .pool import use_compact_pool
 from .schema import document, entity_names, unpack_article
 from .stories import Profile, ProfileTable, profile
 
@@ -151,7 +151,7 @@ def _write_segment(
     tmp = _temp_path(gdir)
     tmp.mkdir()
     # a chunk is bounded (chunks() caps it), so its postings stay in memory: no limit
-    writer = use_compact_pool(blocks.writer(whoosh_index.create_in(str(tmp), schema), _lk=False))
+    writer = BulkWriter(whoosh_index.create_in(str(tmp), schema), _lk=False)
     try:
         fill(writer)
         if not writer._added:

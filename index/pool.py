@@ -56,9 +56,9 @@ class CompactPool:
             term.values += vbytes
         term.ends.append(len(term.values))
 
-    def iter_postings(self) -> Iterator[Posting]:
-        """Every posting in Whoosh's order: field, term, docnum."""
-        for key in sorted(self._terms):
+    def iter_postings(self, fieldname: str | None = None) -> Iterator[Posting]:
+        """Every posting (of one field, if given) in Whoosh's order: field, term, docnum."""
+        for key in sorted(k for k in self._terms if fieldname is None or k[0] == fieldname):
             term = self._terms[key]
             postings = self._postings(key, term)
             yield from postings if term.ordered else sorted(postings)
