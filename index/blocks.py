@@ -66,9 +66,6 @@ class SplitPostingsWriter(W3PostingsWriter):
     """Buffers postings like Whoosh's writer; writes each block in the split layout."""
 
     def _write_block(self, last: bool = False) -> None:
-        postfile = self._postfile
-        if not self._blockcount:
-            postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
 
         ids = self._ids
@@ -98,17 +95,36 @@ class SplitPostingsWriter(W3PostingsWriter):
             sizes = array("I", [len(v) for v in values])
             part_b = _COUNT.pack(len(values)) + _packed(sizes) + b"".join(values)
 
+        head = (len(ids), ids[-1], self._maxweight, _LAST if last else 0)
+        lengths = (self._minlength, self._maxlength)
+        self._put_block(head, lengths, code, mode, part_a, part_b)
+        self._new_block()
+
+    def _put_block(
+        self,
+        head: tuple[int, int, float, int],
+        lengths: tuple[int, int],
+        code: int,
+        mode: int,
+        part_a: bytes,
+        part_b: bytes,
+    ) -> None:
+        """Write one block: ``head`` is (postings, last id, max weight, flags)."""
+        postfile = self._postfile
+        if not self._blockcount:
+            postfile.write(WHOOSH3_HEADER_MAGIC)
+        count, last_id, maxweight, flags = head
         level = self._compression
         part_a, zip_a = _zipped(part_a, level, _ZIP_A)
         part_b, zip_b = _zipped(part_b, level, _ZIP_B)
         postfile.write(
             _HEAD.pack(
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                (_LAST if last else 0) | zip_a | zip_b,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
+                count,
+                last_id,
+                maxweight,
+                flags | zip_a | zip_b,
+                length_to_byte(lengths[0]),
+                length_to_byte(lengths[1]),
                 code,
                 mode,
                 len(part_a),
@@ -118,7 +134,6 @@ class SplitPostingsWriter(W3PostingsWriter):
         postfile.write(part_a)
         postfile.write(part_b)
         self._blockcount += 1
-        self._new_block()
 
     # bulk.py writes whole blocks it encoded itself, one term at a time:
     # begin_term, write_packed for each block, end_term
@@ -144,9 +159,6 @@ class SplitPostingsWriter(W3PostingsWriter):
         posting's frequency, then every position delta (from the posting's previous
         position, the first from 0)."""
         count, first_id, last_id, maxweight, weight, minlength, maxlength = stats
-        postfile = self._postfile
-        if not self._blockcount:
-            postfile.write(WHOOSH3_HEADER_MAGIC)
         info._weight += weight
         info._df += count
         info._minlength = minlength if info._minlength is None else min(info._minlength, minlength)
@@ -155,26 +167,9 @@ class SplitPostingsWriter(W3PostingsWriter):
         if info._minid is None:
             info._minid = first_id
         info._maxid = last_id
-        level = self._compression
-        part_a, zip_a = _zipped(part_a, level, _ZIP_A)
-        part_b, zip_b = _zipped(part_b, level, _ZIP_B)
-        postfile.write(
-            _HEAD.pack(
-                count,
-                last_id,
-                maxweight,
-                (_LAST if last else 0) | zip_a | zip_b | _PACKED,
-                length_to_byte(minlength),
-                length_to_byte(maxlength),
-                code,
-                mode,
-                len(part_a),
-                len(part_b),
-            )
-        )
-        postfile.write(part_a)
-        postfile.write(part_b)
-        self._blockcount += 1
+        flags = (_LAST if last else 0) | _PACKED
+        head = (count, last_id, maxweight, flags)
+        self._put_block(head, (minlength, maxlength), code, mode, part_a, part_b)
 
     def end_term(self, info: Any) -> Any:
         start = self._startoffset
