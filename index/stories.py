@@ -500,8 +500,11 @@ def _cosines(vecs: _CSR, i: np.ndarray, j: np.ndarray, size: int) -> np.ndarray:
     out = np.zeros(len(i), dtype=np.float64)
     if not len(i):
         return out
-    order = np.argsort(i, kind="stable")
-    si, sj = i[order], j[order]
+    if np.any(i[1:] < i[:-1]):
+        order = np.argsort(i, kind="stable")
+        si, sj = i[order], j[order]
+    else:  # candidate pairs come sorted: no copies
+        order, si, sj = None, i, j
     dense = np.zeros(size, dtype=np.float64)
     cuts = np.flatnonzero(np.diff(si)) + 1
     ptr, terms, weights = vecs.ptr, vecs.terms, vecs.weights
@@ -517,7 +520,11 @@ def _cosines(vecs: _CSR, i: np.ndarray, j: np.ndarray, size: int) -> np.ndarray:
             flat = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
             prod = dense[terms[flat]] * weights[flat]
             owner = np.repeat(np.arange(len(js)), lengths)
-            out[order[a:b]] = np.bincount(owner, weights=prod, minlength=len(js))
+            dots = np.bincount(owner, weights=prod, minlength=len(js))
+            if order is None:
+                out[a:b] = dots
+            else:
+                out[order[a:b]] = dots
         dense[row_terms] = 0.0
     return out
 
@@ -528,14 +535,19 @@ def similarities(
     """TITLE_SHARE x title cosine + the rest x body cosine, times the date factor, for
     each pair ``(i[k], j[k])``; a title-less article is judged on the body alone."""
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
-    factor = _date_factors(v, i, j, window)
     size = len(v.table.vocab)
+    # in place, one array at a time: at 100k articles each is ~15 MB (2M pairs)
     body = _cosines(v.bodies, i, j, size)
-    title = _cosines(v.titles, i, j, size)
+    mixed = _cosines(v.titles, i, j, size)
+    mixed *= TITLE_SHARE
+    mixed += (1 - TITLE_SHARE) * body
     lengths = v.titles.lengths()
-    both = (lengths[i] > 0) & (lengths[j] > 0)
-    mixed = TITLE_SHARE * title + (1 - TITLE_SHARE) * body
-    return factor * np.where(both, mixed, body)
+    both = lengths[i] > 0
+    both &= lengths[j] > 0
+    np.copyto(body, mixed, where=both)  # body alone where either title is missing
+    del mixed, both
+    body *= _date_factors(v, i, j, window)
+    return body
 
 
 # --------------------------------------------------------------------------- blocking
@@ -596,29 +608,35 @@ def _candidates(
             keys.append(i * n + j)
             scores.append(w[i] * w[j])
         if len(keys) > 4_000_000:
-            folded = _fold(folded, keys, scores)
+            batch = [*folded, keys, scores]
+            del folded, keys, scores
+            folded = _fold(batch)
             keys, scores = array("q"), array("d")
     del rows, by_term, terms_sorted  # the postings are done with: room for the last fold
-    pair_keys, pair_scores = _fold(folded, keys, scores)
+    batch = [*folded, keys, scores]
     del folded, keys, scores
+    pair_keys, pair_scores = _fold(batch)
     chosen = pair_keys[pair_scores >= floor]
     return chosen // n, chosen % n
 
 
-def _fold(
-    folded: tuple[np.ndarray, np.ndarray], keys: array, scores: array
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sum the scores of equal pair keys (already folded ones plus new visits).
+def _fold(batch: list) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the scores of equal pair keys: ``batch`` is [folded keys, their scores, new
+    visits' keys (array "q"), their scores (array "d")].
 
     A stable sort then one pass, freeing as it goes: ``np.unique`` with
     ``return_inverse`` holds ~6 copies of the keys (~250 MB for 5M visits).  Equal
     keys are summed in visiting order, as ``np.unique`` + ``bincount`` would.
+    ``batch`` is emptied, so what the caller passed is freed once it is sorted.
     """
+    folded_keys, folded_scores, keys, scores = batch
+    batch.clear()
     all_keys = np.frombuffer(keys, dtype=np.int64)
     all_scores = np.frombuffer(scores, dtype=np.float64)
-    if len(folded[0]):
-        all_keys = np.concatenate([folded[0], all_keys])
-        all_scores = np.concatenate([folded[1], all_scores])
+    if len(folded_keys):
+        all_keys = np.concatenate([folded_keys, all_keys])
+        all_scores = np.concatenate([folded_scores, all_scores])
+    del folded_keys, folded_scores, keys, scores
     order = np.argsort(all_keys, kind="stable")
     sorted_keys = all_keys[order]
     del all_keys

@@ -295,7 +295,7 @@ def test_fold_sums_equal_keys_like_unique_and_bincount():
     old = (old_keys, rng.uniform(size=len(old_keys)))
     keys = array("q", rng.integers(0, 800, size=5000).tolist())
     scores = array("d", rng.uniform(size=5000).tolist())
-    unique, sums = _fold(old, keys, scores)
+    unique, sums = _fold([*old, keys, scores])
     all_keys = np.concatenate([old[0], np.array(keys)])
     all_scores = np.concatenate([old[1], np.array(scores)])
     want_keys, inverse = np.unique(all_keys, return_inverse=True)
