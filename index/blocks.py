@@ -244,9 +244,17 @@ class SplitLeafMatcher(W3LeafMatcher):
             self._positions = out
         return self._positions
 
+    def positions_at(self, k: int) -> list[int]:
+        """The positions of the current block's ``k``th posting."""
+        if self._compression & _PACKED:
+            return list(accumulate(self._packed_positions()[k][1]))
+        if self._values is None:
+            self._read_values()
+        return self.format.decode_positions(self._values[k])
+
     def value_as(self, astype: str) -> Any:
         if self._compression & _PACKED and astype == "positions":
-            return list(accumulate(self._packed_positions()[self._i][1]))
+            return self.positions_at(self._i)
         return super().value_as(astype)
 
     def _read_values(self) -> None:

@@ -371,14 +371,14 @@ def _phrase(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Phrase) -
             common = np.intersect1d(common, ids, assume_unique=True)
         if not len(common):
             continue
-        values = [
-            _values_at(leaf, q.fieldname, w, ids, common)
+        positions = [
+            _positions_at(leaf, q.fieldname, w, ids, common, decode)
             for w, ids in zip(words, lists, strict=True)
         ]
         for k, doc in enumerate(common.tolist()):
-            starts = set(decode(values[0][k]))
+            starts = set(positions[0][k])
             for i in range(1, len(words)):
-                starts &= {p - i for p in decode(values[i][k])}
+                starts &= {p - i for p in positions[i][k]}
                 if not starts:
                     break
             if starts:
@@ -386,9 +386,11 @@ def _phrase(searcher: Any, leaves: list[tuple[Any, int]], n: int, q: Q.Phrase) -
     return out
 
 
-def _values_at(leaf: Any, field: str, btext: bytes, ids: np.ndarray, docs: np.ndarray) -> list:
-    """The stored posting values (encoded positions) of one term for ``docs`` (sorted,
-    all among ``ids``); blocks holding none of them are skipped undecoded."""
+def _positions_at(
+    leaf: Any, field: str, btext: bytes, ids: np.ndarray, docs: np.ndarray, decode: Any
+) -> list[list[int]]:
+    """The positions of one term in each of ``docs`` (sorted, all among ``ids``);
+    blocks holding none of them are skipped undecoded."""
     wanted = np.searchsorted(ids, docs).tolist()  # posting indexes, ascending
     m = _unfiltered(leaf.postings(field, btext))
     out: list = []
@@ -397,18 +399,24 @@ def _values_at(leaf: Any, field: str, btext: bytes, ids: np.ndarray, docs: np.nd
         i = 0
         while m.is_active():
             if i in wanted_set:
-                out.append(m.value())
+                out.append(decode(m.value()))
             i += 1
             m.next()
         return out
+    split = isinstance(m, SplitLeafMatcher)
     i = k = 0
     while not m._atend and k < len(wanted):
         end = i + m._blocklength
         if wanted[k] < end:
-            if m._values is None:
-                m._read_values()
+            if split:
+                at = m.positions_at
+            else:
+                if m._values is None:
+                    m._read_values()
+                values = m._values
+                at = lambda j, values=values: decode(values[j])  # noqa: E731
             while k < len(wanted) and wanted[k] < end:
-                out.append(m._values[wanted[k] - i])
+                out.append(at(wanted[k] - i))
                 k += 1
         i = end
         if m._lastblock:
