@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -143,27 +144,67 @@ def _reduce(ufunc: Any, values: np.ndarray, starts: np.ndarray) -> list:
     return ufunc.reduceat(values, starts).tolist() if len(starts) else []
 
 
+PART_WORDS = 1 << 19  # words sorted at once: ~60 bytes each in temporaries
+
+
 def _write_field(fw: Any, name: str, field: Any, cols: TextColumns) -> None:
     """Every term of ``cols`` into the field writer, in Whoosh's order (term bytes,
-    then docnum), as split blocks of up to BLOCK_LIMIT postings."""
+    then docnum), as split blocks of the codec's block size.
+
+    Words are sorted a part at a time, each part a range of terms holding about
+    PART_WORDS words, so a 5,000-article chunk's ~2M body words never have all
+    their temporaries in memory at once."""
     terms = np.frombuffer(cols.terms, dtype=np.int32)
     docs = np.frombuffer(cols.docs, dtype=np.int32)
     counts = np.frombuffer(cols.counts, dtype=np.int32)
-    total = len(terms)
     texts = [s.encode("utf-8") for s in cols.stems]
     by_text = sorted(range(len(texts)), key=texts.__getitem__)
     rank = np.empty(len(texts), dtype=np.int32)
     rank[by_text] = np.arange(len(texts), dtype=np.int32)
+    word_rank = rank[terms]
+    doc_start = np.cumsum(counts, dtype=np.int64) - counts
+    length_of = np.zeros(int(docs.max()) + 1, dtype=np.int64)
+    length_of[docs] = counts
+    # cut the term ranks where the running word count passes each multiple of PART_WORDS
+    running = np.cumsum(np.bincount(word_rank, minlength=len(texts)))
+    cuts = np.searchsorted(running, np.arange(PART_WORDS, running[-1], PART_WORDS)) + 1
+    bounds = [0, *sorted(set(cuts.tolist()) - {0, len(texts)}), len(texts)]
 
-    # every word as (term rank, docnum, position), sorted: words are added in
-    # docnum and position order, so a stable sort by rank alone is enough
-    order = np.argsort(rank[terms], kind="stable")
-    word_rank = rank[terms][order]
-    word_doc = np.repeat(docs, counts)[order]
-    starts = np.cumsum(counts) - counts
-    word_pos = (np.arange(total, dtype=np.int32) - np.repeat(starts, counts))[order]
-    del order
+    fw.start_field(name, field)
+    ordered = [texts[i] for i in by_text]
+    for lo, hi in pairwise(bounds):
+        # the part's words in (term rank, docnum, position) order: words were added in
+        # docnum and position order, so a stable sort by rank alone is enough
+        at = np.flatnonzero((word_rank >= lo) & (word_rank < hi))
+        part_rank = word_rank[at]
+        order = np.argsort(part_rank, kind="stable")
+        at, part_rank = at[order], part_rank[order]
+        del order
+        doc_index = np.searchsorted(doc_start, at, side="right") - 1
+        _write_terms(
+            fw,
+            ordered,
+            part_rank,
+            docs[doc_index],
+            at - doc_start[doc_index],
+            length_of,
+            cols.boost,
+        )
+    fw.finish_field()
 
+
+def _write_terms(
+    fw: Any,
+    texts: list[bytes],
+    word_rank: np.ndarray,
+    word_doc: np.ndarray,
+    word_pos: np.ndarray,
+    length_of: np.ndarray,
+    boost: float,
+) -> None:
+    """Postings and blocks of some words sorted by (term rank, docnum, position):
+    ``texts`` are the terms by rank."""
+    total = len(word_rank)
     # postings: runs of one (term, doc); positions delta-coded within each
     first = np.ones(total, dtype=bool)
     first[1:] = (word_rank[1:] != word_rank[:-1]) | (word_doc[1:] != word_doc[:-1])
@@ -174,10 +215,8 @@ def _write_field(fw: Any, name: str, field: Any, cols: TextColumns) -> None:
     deltas = word_pos.copy()
     deltas[1:] -= word_pos[:-1]
     deltas[post_word] = word_pos[post_word]
-    length_of = np.zeros(int(docs.max()) + 1, dtype=np.int64)
-    length_of[docs] = counts
     post_len = length_of[post_doc]
-    weights = (freq * cols.boost).astype(np.float32)
+    weights = (freq * boost).astype(np.float32)
 
     # blocks: at most ``limit`` postings of one term
     limit = fw._codec._blocklimit
@@ -213,7 +252,6 @@ def _write_field(fw: Any, name: str, field: Any, cols: TextColumns) -> None:
     ends_term = np.append(term_first[block_start[1:]], True).tolist()
     del id_deltas, weights, freq, deltas, post_doc, post_len, word_rank, word_doc, word_pos
 
-    fw.start_field(name, field)
     pw = fw._postwriter
     fieldid = pack_ushort(fw._fieldid)
     info = None
@@ -252,9 +290,8 @@ def _write_field(fw: Any, name: str, field: Any, cols: TextColumns) -> None:
             ends_term[b],
         )
         if ends_term[b]:
-            fw._tindex.add(fieldid + texts[by_text[block_rank[b]]], pw.end_term(info).to_bytes())
+            fw._tindex.add(fieldid + texts[block_rank[b]], pw.end_term(info).to_bytes())
             info = None
-    fw.finish_field()
 
 
 _WIDTH = (1, 2, 4)

@@ -9,7 +9,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from index import blocks
+from index import blocks, bulk
 from index.bulk import BulkWriter
 from index.model import Article
 from index.schema import build_schema, document
@@ -85,8 +85,10 @@ def _everything(ix) -> dict:
     return out
 
 
-@pytest.mark.parametrize("n", [1, 200, 400])
-def test_a_bulk_segment_holds_what_whoosh_writes(tmp_path, n):
+@pytest.mark.parametrize(("n", "part"), [(1, None), (200, None), (400, None), (400, 300)])
+def test_a_bulk_segment_holds_what_whoosh_writes(tmp_path, monkeypatch, n, part):
+    if part:  # words sorted a few hundred at a time: many parts, terms cut nowhere
+        monkeypatch.setattr(bulk, "PART_WORDS", part)
     articles = _articles(n)
     want = _everything(_write(tmp_path / "whoosh", articles, bulk=False))
     got = _everything(_write(tmp_path / "bulk", articles, bulk=True))
@@ -123,8 +125,8 @@ def test_a_bulk_segment_merges_into_whoosh_segments(tmp_path):
     positions must come back as Whoosh's encoding."""
     articles = _articles(60, seed=5)
     merged = []
-    for bulk in (False, True):
-        ix = _write(tmp_path / str(bulk), articles[:30], bulk=bulk)
+    for in_bulk in (False, True):
+        ix = _write(tmp_path / str(in_bulk), articles[:30], bulk=in_bulk)
         writer = blocks.writer(ix)
         for a in articles[30:]:
             writer.add_document(**document(a, [], "s-1"))
