@@ -577,7 +577,7 @@ class _Updater:
             self.done, self.total = 0, len(jobs)
             return False
         finally:
-            for leftover in self.gdir.glob(f"{spill.name}*"):  # a failed build's
+            for leftover in self.gdir.glob(f"{spill.name}*"):  # left by a failed pass
                 leftover.unlink(missing_ok=True)
             for read in reads:
                 if read.spool:
