@@ -17,8 +17,9 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import TEXT
 from whoosh.lang.porter import stem
 
-# Same expression as whoosh.analysis.tokenizers.default_pattern.
-WORD = re.compile(r"[\w\*]+(\.?[\w\*]+)*", re.UNICODE)
+# Whoosh's tokenizers.default_pattern, its group made non-capturing (the same
+# matches; ``findall`` returns whole words).
+WORD = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", re.UNICODE)
 
 _STEMS: dict[str, str] = {}
 _STEM_CACHE_MAX = 300_000

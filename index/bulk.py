@@ -16,7 +16,6 @@ segment written this way answers every term and phrase like one written by Whoos
 
 from __future__ import annotations
 
-import re
 from array import array
 from itertools import pairwise
 from typing import Any
@@ -26,13 +25,10 @@ from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
-from .analysis import FastText, stem_word
+from .analysis import WORD, FastText, stem_word
 from .blocks import ALL_ONE, ALL_SAME, EACH, FLOAT, SplitCodec
 from .pool import use_compact_pool
 from .whoosh_patches import _MemoLengths
-
-# ``analysis.WORD`` without its capturing group, so ``findall`` returns whole words
-_WORDS = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", re.UNICODE)
 
 
 class TextColumns:
@@ -49,7 +45,7 @@ class TextColumns:
 
     def add(self, docnum: int, text: str) -> int:
         """Add a document's text; returns its length in words (Whoosh's field length)."""
-        words = _WORDS.findall(text)
+        words = WORD.findall(text)
         if not words:
             return 0
         get = self._ids.get
@@ -141,7 +137,7 @@ class BulkWriter(SegmentWriter):
 
 
 def _reduce(ufunc: Any, values: np.ndarray, starts: np.ndarray) -> list:
-    return ufunc.reduceat(values, starts).tolist() if len(starts) else []
+    return ufunc.reduceat(values, starts).tolist()
 
 
 PART_WORDS = 1 << 19  # words sorted at once: ~60 bytes each in temporaries

@@ -407,17 +407,12 @@ def _positions_at(
     i = k = 0
     while not m._atend and k < len(wanted):
         end = i + m._blocklength
-        if wanted[k] < end:
-            if split:
-                at = m.positions_at
-            else:
-                if m._values is None:
-                    m._read_values()
-                values = m._values
-                at = lambda j, values=values: decode(values[j])  # noqa: E731
-            while k < len(wanted) and wanted[k] < end:
-                out.append(at(wanted[k] - i))
-                k += 1
+        if wanted[k] < end and not split and m._values is None:
+            m._read_values()
+        while k < len(wanted) and wanted[k] < end:
+            j = wanted[k] - i
+            out.append(m.positions_at(j) if split else decode(m._values[j]))
+            k += 1
         i = end
         if m._lastblock:
             break

@@ -169,7 +169,6 @@ class ProfileTable:
         # term first appears: a build's workers ship it with their chunk, so the parent
         # never loads the 300k-word frequency list (~35 MB) for the weighing
         self.rarity = array("d")
-        self._spill = spill
         self._title = _Rows(spill and spill.with_name(spill.name + "-title"))
         self._body = _Rows(spill and spill.with_name(spill.name + "-body"))
         for p in profiles:
