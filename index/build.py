@@ -410,13 +410,18 @@ def remove_leftovers(gdir: Path) -> None:
             p.unlink(missing_ok=True)
 
 
-def chunks(jobs: list, first: int = 50, largest: int = 5000, workers: int = 2) -> Iterator[list]:
-    """Small chunks first (results show up early), then bigger ones (fewer segments);
-    once what is left would fit in one round, it is shared evenly between the workers,
-    so neither sits idle while the other finishes one big last chunk."""
+def chunks(
+    jobs: list, first: int = 50, largest: int = 5000, workers: int = 2, tail: int = 500
+) -> Iterator[list]:
+    """Small chunks first (results show up early), then bigger ones (fewer segments),
+    then smaller again: near the end each chunk is a quarter of what is left per
+    worker (never under ``tail`` files), so the workers finish together instead of
+    one idling while the other works through a last big chunk (at 20k files that
+    idle core was ~12% of the build).  The last round is shared evenly."""
     size, i = first, 0
     while i < len(jobs):
         left = len(jobs) - i
+        size = min(size, max(tail, -(-left // (2 * workers))))
         if left <= workers * size:
             share = -(-left // workers)
             for start in range(i, len(jobs), share):

@@ -433,6 +433,19 @@ def test_chunks_take_every_file_once_and_end_with_even_shares(n):
         assert max(last_two) - min(last_two) <= 1
 
 
+@pytest.mark.parametrize("n", [5_000, 20_000, 100_000])
+def test_chunks_let_two_workers_finish_together(n):
+    """Two workers taking the chunks in order (each as soon as it is free, a chunk's
+    time proportional to its files) end within one small chunk of each other: no core
+    idles while the other works through a last big chunk."""
+    busy = [0, 0]
+    for part in build.chunks(list(range(n))):
+        busy[busy.index(min(busy))] += len(part)
+    assert sum(busy) == n
+    assert max(busy) - min(busy) <= 500
+    assert max(busy) <= 1.01 * n / 2 + 250
+
+
 def test_files_appearing_anywhere_in_nested_folders_are_found(tmp_path, monkeypatch):
     """The scan only lists folders whose mtime changed: a file added deep down, a new
     subfolder, a removed one and a symlink loop are all still seen (or survived)."""
