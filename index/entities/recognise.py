@@ -63,7 +63,9 @@ _KOREAN_GIVEN = re.compile(r"[A-Z][a-z]{1,5}[\-‐][A-Za-z][a-z]{1,3}$")  # "Jon
 _INNER_CAP = re.compile(r"(?:Mc|Mac|O[’']|D[’']|Di|De|La|Le|Van)[A-Z][a-z]+$")
 _PRODUCT = re.compile(r"([A-Z][a-z]{3,})-\d{1,3}$")
 _SENT_END = re.compile(r"(?:[.!?:;]['\"’”)]*|[\"“‘(\[—–-])\s*$")
-_PREV_WORD = re.compile(r"([\w.’'\-]+)\W{0,3}$")
+# (the run is possessive and starts only where one begins: the same matches as the
+# plain "([\w.’'\-]+)\W{0,3}$", without retrying every position inside each word)
+_PREV_WORD = re.compile(r"(?<![\w.’'\-])([\w.’'\-]++)\W{0,3}$")
 _NEXT_WORD = re.compile(r"^\W{0,3}?([\w’'\-]+)")
 _AFTER_PERSON = re.compile(
     r"^(?:,\s*(?:who|whose)\b|\s+(?:" + "|".join(PERSON_CUES_AFTER) + r")\b)"
@@ -193,12 +195,15 @@ class Recogniser:
             if "-" in t or "‐" in t:
                 raw.extend(self._hyphen_parts(text, s, e, t, poss, tid, gaz))
             else:
-                raw.append(Atom(s, e, t, poss, part_of_token=tid))
+                raw.append(Atom(s, e, t, poss, None, tid))
         if not raw:
             return raw
-        atoms = self._merge_gazetteer(text, raw, gaz)
+        atoms = self._merge_gazetteer(text, raw, gaz) if gaz else raw
         for a, b in zip(atoms, atoms[1:], strict=False):
-            a.gap = self._gap(text, a, b)
+            if b.start - a.end == 1 and text[a.end] == " ":
+                a.gap = "space"  # the commonest gap, decided without a call
+            else:
+                a.gap = self._gap(text, a, b)
         return atoms
 
     def _hyphen_parts(self, text, s, e, t, poss, tid, gaz) -> list[Atom]:
@@ -371,7 +376,7 @@ class Recogniser:
         possessor: Entry | None = None
         qualifiers: dict[int, Entry] = {}
         for a in run:
-            in_date = any(ds <= a.start < de for ds, de in dates)
+            in_date = bool(dates) and any(ds <= a.start < de for ds, de in dates)
             if in_date or (a.gaz is None and a.text in STOP_CAPS):
                 if cur:
                     pieces.append(cur)
@@ -576,6 +581,9 @@ class Recogniser:
         out.cands.append(cand)
 
     def _plain(self, text, seg, atoms: list[Atom], upper: bool, out: SegmentScan) -> None:
+        if all(a.gaz is None for a in atoms):  # the commonest run: no gazetteer name in it
+            self._unknown(text, seg, atoms, upper, out)
+            return
         names = [a for a in atoms if a.gaz is None]
         weak_blocked = any(
             a.gaz is not None and (a.gaz.weak or a.gaz.contextual) for a in atoms
