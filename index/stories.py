@@ -287,6 +287,7 @@ class _Rows:
             f.unlink(missing_ok=True)
 
 
+COSINE_ROWS = 64  # rows of a pair batch in _cosines (a dense copy of ~2 MB)
 BLOCK_ROWS = 2_000  # articles weighed together: bounds the NumPy temporaries (~40 MB)
 # vector weights are kept in single precision (sums and products are done in double):
 # at 100k articles the vectors are ~130 MB in double, the story pass' largest part
@@ -445,11 +446,28 @@ def _strongest(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's ``keep`` heaviest entries, rows in order, heaviest first (a stable
     sort: equal weights keep their order)."""
-    order = np.lexsort((-w, rows))
+    order = _heaviest_first(rows, w)
     rows, terms, w = rows[order], terms[order], w[order]
     starts = np.searchsorted(rows, np.arange(n))
     chosen = np.arange(len(rows)) - starts[rows] < keep
     return rows[chosen], terms[chosen], w[chosen]
+
+
+def _heaviest_first(rows: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``np.lexsort((-w, rows))``, ~5x faster: one float sort of ``4 x row - weight``
+    keeps rows apart while weights lie in [0, 1] (they are unit-vector parts).  Two
+    weights closer than the key's precision could come out in another order, so the
+    result is checked against lexsort's (row, heaviest, earliest) order and lexsort
+    runs only if it fails: the same order either way, bit for bit."""
+    if not len(w) or not (w.min() >= 0.0 and w.max() <= 1.0):  # NaN fails too
+        return np.lexsort((-w, rows))
+    order = np.argsort(rows * 4.0 - w, kind="stable")
+    r, v = rows[order], w[order]
+    same = r[1:] == r[:-1]
+    wrong = (r[1:] < r[:-1]) | (
+        same & ((v[1:] > v[:-1]) | ((v[1:] == v[:-1]) & (order[1:] < order[:-1])))
+    )
+    return np.lexsort((-w, rows)) if wrong.any() else order
 
 
 def _blocking(titles: _CSR, bodies: _CSR, df: np.ndarray, size: int) -> _CSR:
@@ -494,8 +512,10 @@ def _date_factors(v: _Vectors, i: np.ndarray, j: np.ndarray, window: int) -> np.
 
 
 def _cosines(vecs: _CSR, i: np.ndarray, j: np.ndarray, size: int) -> np.ndarray:
-    """Dot products of rows ``i[k]`` and ``j[k]``: pairs sharing an ``i`` are scored
-    together against one dense copy of that row."""
+    """Dot products of rows ``i[k]`` and ``j[k]``.  Pairs are scored COSINE_ROWS
+    distinct ``i`` rows at a time against a small dense copy of those rows (one column
+    per term they hold): a loop per row cost ~25 µs of NumPy calls, most of the time
+    at 100k articles.  Each dot product is summed in ``j``'s row order, as before."""
     out = np.zeros(len(i), dtype=np.float64)
     if not len(i):
         return out
@@ -504,28 +524,39 @@ def _cosines(vecs: _CSR, i: np.ndarray, j: np.ndarray, size: int) -> np.ndarray:
         si, sj = i[order], j[order]
     else:  # candidate pairs come sorted: no copies
         order, si, sj = None, i, j
-    dense = np.zeros(size, dtype=np.float64)
-    cuts = np.flatnonzero(np.diff(si)) + 1
     ptr, terms, weights = vecs.ptr, vecs.terms, vecs.weights
-    for a, b in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(si)].tolist(), strict=True):
-        row_terms, row_w = vecs.row(int(si[a]))
-        if not len(row_terms):
-            continue
-        dense[row_terms] = row_w
-        js = sj[a:b]
-        starts, lengths = ptr[js], ptr[js + 1] - ptr[js]
-        total = int(lengths.sum())
-        if total:
-            flat = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-            prod = dense[terms[flat]] * weights[flat]
-            owner = np.repeat(np.arange(len(js)), lengths)
-            dots = np.bincount(owner, weights=prod, minlength=len(js))
-            if order is None:
-                out[a:b] = dots
-            else:
-                out[order[a:b]] = dots
-        dense[row_terms] = 0.0
+    firsts = np.r_[0, np.flatnonzero(np.diff(si)) + 1]  # where each distinct i starts
+    bounds = np.r_[firsts, len(si)]
+    column = np.zeros(size, dtype=np.int64)  # term -> its column in ``dense``; 0: none
+    for g in range(0, len(firsts), COSINE_ROWS):
+        heads = firsts[g : g + COSINE_ROWS]
+        a, b = int(heads[0]), int(bounds[g + len(heads)])
+        left = si[heads]
+        iflat, irow = _entries(ptr, left)
+        iterms = terms[iflat]
+        cols = np.unique(iterms)
+        column[cols] = np.arange(1, len(cols) + 1)
+        dense = np.zeros((len(left), len(cols) + 1), dtype=np.float64)
+        dense[irow, column[iterms]] = weights[iflat]
+        pair_row = np.repeat(np.arange(len(left)), np.diff(bounds[g : g + len(heads) + 1]))
+        jflat, owner = _entries(ptr, sj[a:b])
+        prod = dense[pair_row[owner], column[terms[jflat]]] * weights[jflat]
+        dots = np.bincount(owner, weights=prod, minlength=b - a)
+        column[cols] = 0
+        if order is None:
+            out[a:b] = dots
+        else:
+            out[order[a:b]] = dots
     return out
+
+
+def _entries(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The flat indexes of ``rows``' entries (rows in the given order) and, for each,
+    its row's position in ``rows``."""
+    starts, lengths = ptr[rows], ptr[rows + 1] - ptr[rows]
+    total = int(lengths.sum())
+    flat = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    return flat, np.repeat(np.arange(len(rows)), lengths)
 
 
 def similarities(

@@ -384,3 +384,58 @@ def test_tables_extended_chunk_by_chunk_equal_one_built_profile_by_profile():
     assert (joined.ids, joined.titles, joined.dates) == (whole.ids, whole.titles, whole.dates)
     for a, b in ((joined._title, whole._title), (joined._body, whole._body)):
         assert [x.tolist() for x in a.arrays()] == [x.tolist() for x in b.arrays()]
+
+
+def test_heaviest_first_orders_exactly_like_lexsort():
+    """The fast float-key sort must give lexsort's order bit for bit, near-ties and
+    exact ties included (they decide which terms a truncated row keeps)."""
+    import numpy as np
+
+    from index.stories import _heaviest_first
+
+    rng = np.random.default_rng(5)
+    for trial in range(400):
+        m = int(rng.integers(0, 300))
+        rows = np.sort(rng.integers(0, 40, m)) * (1000 if trial % 9 == 0 else 1)
+        w = rng.random(m)
+        if m and trial % 3 == 0:
+            w[rng.integers(0, m, m // 3)] = w[0]  # exact ties: earliest first
+        if m and trial % 4 == 0:
+            w[: m // 2] = 0.5 + rng.integers(0, 3, m // 2) * 1e-15  # below the key's precision
+        if m and trial % 5 == 0:
+            w[0], w[-1] = 1.0, 0.0
+        assert _heaviest_first(rows, w).tolist() == np.lexsort((-w, rows)).tolist()
+    outside = np.array([0.5, 1.5, 0.2])  # not unit-vector weights: lexsort itself
+    assert _heaviest_first(np.zeros(3, np.int64), outside).tolist() == [1, 0, 2]
+
+
+def test_batched_cosines_equal_one_dot_product_per_pair(monkeypatch):
+    """Pairs scored in batches of rows against small dense copies give each pair's dot
+    product, summed in the same order (bit for bit), for unsorted and repeated pairs."""
+    import numpy as np
+
+    from index import stories
+
+    rng = np.random.default_rng(11)
+    n, size = 60, 40
+    lengths = rng.integers(0, 12, n)
+    ptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    terms = np.concatenate([rng.choice(size, k, replace=False) for k in lengths.tolist()]).astype(
+        np.int32
+    )
+    weights = rng.random(int(ptr[-1])).astype(stories.WEIGHT)
+    vecs = stories._CSR(ptr, terms, weights)
+    i = rng.integers(0, n, 500)
+    j = rng.integers(0, n, 500)
+
+    def dot(a: int, b: int) -> float:
+        dense = np.zeros(size)
+        dense[terms[ptr[a] : ptr[a + 1]]] = weights[ptr[a] : ptr[a + 1]]
+        prod = dense[terms[ptr[b] : ptr[b + 1]]] * weights[ptr[b] : ptr[b + 1]]
+        return float(np.bincount(np.zeros(len(prod), np.int64), prod, 1)[0])
+
+    want = [dot(a, b) for a, b in zip(i.tolist(), j.tolist(), strict=True)]
+    monkeypatch.setattr(stories, "COSINE_ROWS", 7)  # several batches, a short last one
+    for order in (slice(None), np.argsort(i, kind="stable")):
+        got = stories._cosines(vecs, i[order], j[order], size)
+        assert got.tolist() == np.asarray(want)[order].tolist()
