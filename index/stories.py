@@ -618,6 +618,7 @@ def _candidates(
     visit = np.lexsort((by_term[starts], ends - starts))
     budget = PAIR_BUDGET * n if budget is None else budget
     dates = v.table.dates
+    days = np.array([_UNDATED if d is None else d for d in dates], dtype=np.int64)
     weights = blk.weights
     keys: array = array("q")
     scores: array = array("d")
@@ -628,15 +629,34 @@ def _candidates(
         if b - a < 2:
             continue
         entries = by_term[a:b]
-        docs = rows[entries].tolist()
-        visits = _count_in_window(docs, dates, window)
-        if spent + visits > budget:
-            continue  # too common to afford; a later term may still fit its window
-        spent += visits
-        w = dict(zip(docs, weights[entries].tolist(), strict=True))
-        for i, j in _pairs_in_window(docs, dates, window):
-            keys.append(i * n + j)
-            scores.append(w[i] * w[j])
+        docs = rows[entries]
+        term_days = days[docs]
+        if (term_days != _UNDATED).all():  # the common case, in arrays
+            by_day = np.argsort(term_days, kind="stable")  # (date, article), as sorted()
+            sorted_days = term_days[by_day]
+            lo = np.searchsorted(sorted_days, sorted_days - window, side="right")
+            counts = np.arange(len(lo)) - lo  # earlier articles within the window
+            visits = int(counts.sum())
+            if spent + visits > budget:
+                continue  # too common to afford; a later term may still fit its window
+            spent += visits
+            later = np.repeat(np.arange(len(lo)), counts)
+            earlier = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(visits)
+            ids = docs[by_day]
+            w = weights[entries][by_day].astype(np.float64)
+            i, j = ids[earlier], ids[later]
+            keys.frombytes((np.minimum(i, j) * n + np.maximum(i, j)).tobytes())
+            scores.frombytes((w[earlier] * w[later]).tobytes())
+        else:
+            docs_list = docs.tolist()
+            visits = _count_in_window(docs_list, dates, window)
+            if spent + visits > budget:
+                continue
+            spent += visits
+            wd = dict(zip(docs_list, weights[entries].tolist(), strict=True))
+            for i, j in _pairs_in_window(docs_list, dates, window):
+                keys.append(i * n + j)
+                scores.append(wd[i] * wd[j])
         if len(keys) > 4_000_000:
             batch = [*folded, keys, scores]
             del folded, keys, scores
@@ -677,6 +697,9 @@ def _fold(batch: list) -> tuple[np.ndarray, np.ndarray]:
     del sorted_keys
     group = np.cumsum(first) - 1
     return unique, np.bincount(group, weights=sorted_scores, minlength=len(unique))
+
+
+_UNDATED = np.iinfo(np.int64).min  # an article without a date, in an array of days
 
 
 def _count_in_window(docs: list[int], dates: list[int | None], window: int) -> int:

@@ -439,3 +439,55 @@ def test_batched_cosines_equal_one_dot_product_per_pair(monkeypatch):
     for order in (slice(None), np.argsort(i, kind="stable")):
         got = stories._cosines(vecs, i[order], j[order], size)
         assert got.tolist() == np.asarray(want)[order].tolist()
+
+
+def test_candidates_are_the_pairs_sharing_a_strong_term_within_the_window():
+    """Blocking, with dated and undated articles (undated ones pair with anything):
+    every pair sharing a strong term within the window, no other, scored by the dot
+    product of their strong terms."""
+    import random
+
+    import numpy as np
+
+    from index import stories
+
+    rng = random.Random(4)
+    words = [f"zorb{a}{b}at" for a in "abcdef" for b in "ghijkl"]
+    arts = []
+    for k in range(120):
+        day = None if k % 9 == 0 else f"2030-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
+        picked = rng.sample(words, 4)
+        arts.append(art(f"a{k}", " ".join(picked[:2]), " ".join(picked * 3), day))
+    v = vectorise([profile(a) for a in arts])
+    i, j = stories._candidates(v, budget=10**9, floor=0.0)
+    got = dict(zip(zip(i.tolist(), j.tolist(), strict=True), [0] * len(i), strict=True))
+
+    blk, dates = v.blocking, v.table.dates
+    strong = [
+        dict(
+            zip(
+                blk.terms[blk.ptr[r] : blk.ptr[r + 1]].tolist(),
+                blk.weights[blk.ptr[r] : blk.ptr[r + 1]].tolist(),
+                strict=True,
+            )
+        )
+        for r in range(len(arts))
+    ]
+    want = {}
+    for a in range(len(arts)):
+        for b in range(a + 1, len(arts)):
+            if None not in (dates[a], dates[b]) and abs(dates[a] - dates[b]) >= stories.WINDOW_DAYS:
+                continue
+            shared = strong[a].keys() & strong[b].keys()
+            if shared:
+                want[(a, b)] = sum(strong[a][t] * strong[b][t] for t in shared)
+    assert set(got) == set(want)
+    assert any(dates[a] is None for a, _ in want) and any(
+        None not in (dates[a], dates[b]) for a, b in want
+    )
+    # the scores: a floor keeps the pairs whose strong-term product reaches it
+    floor = float(np.median(list(want.values())))
+    i, j = stories._candidates(v, budget=10**9, floor=floor)
+    kept = set(zip(i.tolist(), j.tolist(), strict=True))
+    assert {p for p, s in want.items() if s > floor + 1e-9} <= kept
+    assert not {p for p, s in want.items() if s < floor - 1e-9} & kept
