@@ -861,8 +861,9 @@ def _cluster_component(
             and avg < SEPARATION * min(_cohesion(inner[a], size[a]), _cohesion(inner[b], size[b]))
         ):
             continue  # two established groups, each much tighter than their link
-        lo = min((d for d in (first[a], first[b]) if d is not None), default=None)
-        hi = max((d for d in (last[a], last[b]) if d is not None), default=None)
+        fa, fb, la, lb = first[a], first[b], last[a], last[b]
+        lo = fb if fa is None else fa if fb is None else min(fa, fb)
+        hi = lb if la is None else la if lb is None else max(la, lb)
         if lo is not None and hi is not None and hi - lo >= span:
             continue  # would put reports weeks apart in one event
         c = next_id
@@ -880,9 +881,10 @@ def _cluster_component(
         inner[c] = inner.pop(a) + inner.pop(b) + avg * size[a] * size[b]
         size[c] = size.pop(a) + size.pop(b)
         items[c] = items.pop(a) + items.pop(b)
-        for d, s in row.items():
+        push, size_c = heapq.heappush, size[c]
+        for d, s in row.items():  # d < c: every older cluster's id is smaller
             sums[d][c] = s
-            heapq.heappush(heap, (-(s / (size[c] * size[d])), min(c, d), max(c, d)))
+            push(heap, (-(s / (size_c * size[d])), d, c))
         if len(heap) > 2 * live + HEAP_SLACK:
             heap = [e for e in heap if e[1] in sums and e[2] in sums]
             heapq.heapify(heap)
