@@ -1,4 +1,6 @@
-"""The workers' in-memory posting pool writes exactly the segment Whoosh's own pool writes."""
+"""The in-memory posting pool writes exactly the segment Whoosh's own pool writes.
+
+(Worker segments no longer pool postings: bulk.py writes every field; see test_bulk.)"""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from test_blocks import _postings  # every posting of every field, as Whoosh rea
 from whoosh import index as whoosh_index
 
 from index import blocks
-from index.build import index_chunk
 from index.pool import CompactPool, use_compact_pool
 from index.schema import build_schema
 
@@ -73,29 +74,3 @@ def test_postings_added_out_of_docnum_order_come_out_in_order():
         (b"ferri", 9, b"\t"),
     ]
     assert pool.fieldnames == {"body"}
-
-
-def test_worker_chunks_use_it_and_index_every_file(tmp_path, monkeypatch):
-    from index.build import adopt_segment
-
-    added = []
-    real_add = CompactPool.add
-    monkeypatch.setattr(
-        CompactPool, "add", lambda self, item: added.append(1) or real_add(self, item)
-    )
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for i in range(30):
-        (corpus / f"{i}.txt").write_text(
-            f"Ferry strike day {i}\n\nThe harbour ferry stopped on day {i}.\n", encoding="utf-8"
-        )
-    gdir = tmp_path / "g"
-    gdir.mkdir()
-    ix = whoosh_index.create_in(str(gdir), build_schema())
-    jobs = [(str(p), None, {}) for p in sorted(corpus.glob("*.txt"))]
-    segment, tmp, outcomes = index_chunk(str(gdir), ix.schema, jobs)
-    assert added and segment.doc_count_all() == 30 and len(outcomes) == 30
-    adopt_segment(ix, segment, tmp, [])
-    with ix.searcher() as s:
-        assert len(s.search(_q(s, "ferry"), limit=None)) == 30
-        assert len(s.search(_q(s, '"harbour ferry stopped"'), limit=None)) == 30
