@@ -40,6 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,7 @@ COUNT_MAX = 65_535  # counts are kept as uint16 (a body holds at most BODY_WORDS
 VECTOR_TERMS = 80  # strongest terms kept per vector in corpora above TRUNCATE_ABOVE
 TRUNCATE_ABOVE = 2000
 TOP_TERMS = 20  # terms per article posted for blocking
+PAIR_SLICE = 65_536  # blocking pairs made at once from one term (bounds temporaries)
 PAIR_BUDGET = 300  # blocking visits at most this many pairs per article
 PREFILTER = 0.2  # candidates need a strong-term dot product >= PREFILTER x threshold
 SAME_DAYS = 3  # date difference that costs nothing
@@ -640,13 +642,20 @@ def _candidates(
             if spent + visits > budget:
                 continue  # too common to afford; a later term may still fit its window
             spent += visits
-            later = np.repeat(np.arange(len(lo)), counts)
-            earlier = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(visits)
             ids = docs[by_day]
             w = weights[entries][by_day].astype(np.float64)
-            i, j = ids[earlier], ids[later]
-            keys.frombytes((np.minimum(i, j) * n + np.maximum(i, j)).tobytes())
-            scores.frombytes((w[earlier] * w[later]).tobytes())
+            # a common term makes millions of pairs: made PAIR_SLICE at a time, its
+            # temporaries stay a few MB (all at once they lifted the 100k peak by ~20 MB)
+            done = np.cumsum(counts)
+            cuts = np.searchsorted(done, np.arange(PAIR_SLICE, visits, PAIR_SLICE), "right")
+            for h0, h1 in pairwise([0, *cuts.tolist(), len(lo)]):
+                part = counts[h0:h1]
+                later = np.repeat(np.arange(h0, h1), part)
+                earlier = np.repeat(lo[h0:h1] - np.cumsum(part) + part, part)
+                earlier += np.arange(len(earlier))
+                i, j = ids[earlier], ids[later]
+                keys.frombytes((np.minimum(i, j) * n + np.maximum(i, j)).tobytes())
+                scores.frombytes((w[earlier] * w[later]).tobytes())
         else:
             docs_list = docs.tolist()
             visits = _count_in_window(docs_list, dates, window)
