@@ -153,6 +153,14 @@ class SplitPostingsWriter(W3PostingsWriter):
         self._new_block()
 
 
+def term_order(texts: list[bytes]) -> tuple[np.ndarray, list[bytes]]:
+    """Each term id's rank in Whoosh's term order (by bytes), and the terms by rank."""
+    by_text = sorted(range(len(texts)), key=texts.__getitem__)
+    rank = np.empty(len(texts), dtype=np.int32)
+    rank[by_text] = np.arange(len(texts), dtype=np.int32)
+    return rank, [texts[i] for i in by_text]
+
+
 class TermWriter:
     """Writes one field's terms for bulk.py: whole blocks it encoded itself, gathered
     in memory and written to the postings and terms files in large pieces.

@@ -27,7 +27,7 @@ from whoosh.columns import WrappedColumnWriter
 from whoosh.writing import SegmentWriter
 
 from .analysis import WORD, FastText, stem_word
-from .blocks import SplitCodec, TermWriter
+from .blocks import SplitCodec, TermWriter, term_order
 from .bulk_keys import KeyPostings
 
 
@@ -171,9 +171,7 @@ def _write_field(fw: Any, name: str, field: Any, cols: TextColumns) -> None:
     docs = np.frombuffer(cols.docs, dtype=np.int32)
     counts = np.frombuffer(cols.counts, dtype=np.int32)
     texts = [s.encode("utf-8") for s in cols.stems]
-    by_text = sorted(range(len(texts)), key=texts.__getitem__)
-    rank = np.empty(len(texts), dtype=np.int32)
-    rank[by_text] = np.arange(len(texts), dtype=np.int32)
+    rank, ordered = term_order(texts)
     word_rank = rank[terms]
     doc_start = np.cumsum(counts, dtype=np.int64) - counts
     length_of = np.zeros(int(docs.max()) + 1, dtype=np.int64)
@@ -184,7 +182,6 @@ def _write_field(fw: Any, name: str, field: Any, cols: TextColumns) -> None:
     bounds = [0, *sorted(set(cuts.tolist()) - {0, len(texts)}), len(texts)]
 
     out = TermWriter(fw, name, field)
-    ordered = [texts[i] for i in by_text]
     for lo, hi in pairwise(bounds):
         # the part's words in (term rank, docnum, position) order: words were added in
         # docnum and position order, so a stable sort by rank alone is enough

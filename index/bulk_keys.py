@@ -25,7 +25,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC
 from whoosh.formats import Existence, Frequency
 from whoosh.system import pack_uint
 
-from .blocks import TermWriter, encode_values
+from .blocks import TermWriter, encode_values, term_order
 
 # what ``field.index`` yields: (term bytes, frequency, weight, encoded value)
 Analysed = list[tuple[bytes, int, float, bytes]]
@@ -165,10 +165,7 @@ class KeyPostings:
         post_term = np.frombuffer(self._terms, np.int32)[at]
         post_data = np.frombuffer(self._data, np.int32)[at]
 
-        texts = list(self._term_ids)
-        by_text = sorted(range(len(texts)), key=texts.__getitem__)
-        rank = np.empty(len(texts), dtype=np.int32)
-        rank[by_text] = np.arange(len(texts), dtype=np.int32)
+        rank, ordered = term_order(list(self._term_ids))
         post_rank = rank[post_term]
         order = np.argsort(post_rank, kind="stable")  # postings came in docnum order
         post_rank, post_doc, post_len, post_data = (
@@ -197,7 +194,6 @@ class KeyPostings:
                 return encode_values([v for v in block if v], fixed)  # Whoosh keeps no empty ones
 
         block_start = out.block_starts(post_rank)
-        ordered = [texts[i] for i in by_text]
         out.write_postings(
             ordered, post_rank, post_doc, weights, post_len, block_start, part_b, False
         )

@@ -556,9 +556,14 @@ def _entries(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     """The flat indexes of ``rows``' entries (rows in the given order) and, for each,
     its row's position in ``rows``."""
     starts, lengths = ptr[rows], ptr[rows + 1] - ptr[rows]
-    total = int(lengths.sum())
-    flat = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-    return flat, np.repeat(np.arange(len(rows)), lengths)
+    return _ranges(starts, lengths), np.repeat(np.arange(len(rows)), lengths)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[k], starts[k] + 1, ... (lengths[k] of them)`` for every k, joined."""
+    flat = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    flat += np.arange(len(flat))
+    return flat
 
 
 def similarities(
@@ -651,8 +656,7 @@ def _candidates(
             for h0, h1 in pairwise([0, *cuts.tolist(), len(lo)]):
                 part = counts[h0:h1]
                 later = np.repeat(np.arange(h0, h1), part)
-                earlier = np.repeat(lo[h0:h1] - np.cumsum(part) + part, part)
-                earlier += np.arange(len(earlier))
+                earlier = _ranges(lo[h0:h1], part)
                 i, j = ids[earlier], ids[later]
                 keys.frombytes((np.minimum(i, j) * n + np.maximum(i, j)).tobytes())
                 scores.frombytes((w[earlier] * w[later]).tobytes())
