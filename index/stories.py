@@ -58,6 +58,8 @@ VECTOR_TERMS = 80  # strongest terms kept per vector in corpora above TRUNCATE_A
 TRUNCATE_ABOVE = 2000
 TOP_TERMS = 20  # terms per article posted for blocking
 PAIR_SLICE = 65_536  # blocking pairs made at once from one term (bounds temporaries)
+FOLD_AT = 2_000_000  # blocking visits summed into distinct pairs this many at a time
+FOLD_PART = 250_000  # pair keys sorted at once when summing blocking scores
 PAIR_BUDGET = 300  # blocking visits at most this many pairs per article
 PREFILTER = 0.2  # candidates need a strong-term dot product >= PREFILTER x threshold
 SAME_DAYS = 3  # date difference that costs nothing
@@ -615,13 +617,15 @@ def _candidates(
     blk = v.blocking
     if not len(blk.terms):  # no article shares a strong term with another
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    rows = _row_ids(blk.ptr)
+    # (int32: at 100k articles these postings are 2M entries, held through the loop)
+    rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(blk.ptr))
     # postings: by term, rows ascending; terms visited by posting length, then by
     # where they first appear (the order a dict of postings would have)
-    by_term = np.argsort(blk.terms, kind="stable")
+    by_term = np.argsort(blk.terms, kind="stable").astype(np.int32)
     terms_sorted = blk.terms[by_term]
     cuts = np.flatnonzero(np.diff(terms_sorted)) + 1
-    starts, ends = np.r_[0, cuts], np.r_[cuts, len(terms_sorted)]
+    del terms_sorted
+    starts, ends = np.r_[0, cuts], np.r_[cuts, len(by_term)]
     visit = np.lexsort((by_term[starts], ends - starts))
     budget = PAIR_BUDGET * n if budget is None else budget
     dates = v.table.dates
@@ -647,7 +651,7 @@ def _candidates(
             if spent + visits > budget:
                 continue  # too common to afford; a later term may still fit its window
             spent += visits
-            ids = docs[by_day]
+            ids = docs[by_day].astype(np.int64)  # (pair keys go past 2**31)
             w = weights[entries][by_day].astype(np.float64)
             # a common term makes millions of pairs: made PAIR_SLICE at a time, its
             # temporaries stay a few MB (all at once they lifted the 100k peak by ~20 MB)
@@ -670,12 +674,12 @@ def _candidates(
             for i, j in _pairs_in_window(docs_list, dates, window):
                 keys.append(i * n + j)
                 scores.append(wd[i] * wd[j])
-        if len(keys) > 4_000_000:
+        if len(keys) > FOLD_AT:
             batch = [*folded, keys, scores]
             del folded, keys, scores
             folded = _fold(batch)
             keys, scores = array("q"), array("d")
-    del rows, by_term, terms_sorted  # the postings are done with: room for the last fold
+    del rows, by_term  # the postings are done with: room for the last fold
     batch = [*folded, keys, scores]
     del folded, keys, scores
     pair_keys, pair_scores = _fold(batch)
@@ -684,32 +688,44 @@ def _candidates(
 
 
 def _fold(batch: list) -> tuple[np.ndarray, np.ndarray]:
-    """Sum the scores of equal pair keys: ``batch`` is [folded keys, their scores, new
-    visits' keys (array "q"), their scores (array "d")].
+    """Sum the scores of equal pair keys: ``batch`` is [folded keys (sorted, unique),
+    their scores, new visits' keys (array "q"), their scores (array "d")].
 
-    A stable sort then one pass, freeing as it goes: ``np.unique`` with
-    ``return_inverse`` holds ~6 copies of the keys (~250 MB for 5M visits).  Equal
-    keys are summed in visiting order, as ``np.unique`` + ``bincount`` would.
-    ``batch`` is emptied, so what the caller passed is freed once it is sorted.
+    Key range by key range (about FOLD_PART entries each), a stable sort then one
+    pass: sorting all ~6M keys at once held four arrays of them plus the inputs,
+    the 100k story pass' peak.  Equal keys are summed in visiting order (the folded
+    sum first), as ``np.unique`` + ``bincount`` over everything would.  ``batch`` is
+    emptied, so what the caller passed is freed once it is folded.
     """
     folded_keys, folded_scores, keys, scores = batch
     batch.clear()
-    all_keys = np.frombuffer(keys, dtype=np.int64)
-    all_scores = np.frombuffer(scores, dtype=np.float64)
-    if len(folded_keys):
-        all_keys = np.concatenate([folded_keys, all_keys])
-        all_scores = np.concatenate([folded_scores, all_scores])
-    del folded_keys, folded_scores, keys, scores
-    order = np.argsort(all_keys, kind="stable")
-    sorted_keys = all_keys[order]
-    del all_keys
-    sorted_scores = all_scores[order]
-    del all_scores, order
-    first = _run_starts(sorted_keys)
-    unique = sorted_keys[first]
-    del sorted_keys
-    group = np.cumsum(first) - 1
-    return unique, np.bincount(group, weights=sorted_scores, minlength=len(unique))
+    new_keys = np.frombuffer(keys, dtype=np.int64)
+    new_scores = np.frombuffer(scores, dtype=np.float64)
+    total = len(folded_keys) + len(new_keys)
+    if not total:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    present = [k for k in (folded_keys, new_keys) if len(k)]
+    lowest = min(int(k.min()) for k in present)
+    beyond = max(int(k.max()) for k in present) + 1
+    bounds = np.linspace(lowest, beyond, -(-total // FOLD_PART) + 1).astype(np.int64)
+    bounds[-1] = beyond  # (exact, whatever the float rounding)
+    out_keys, out_scores = [], []
+    for lo, hi in pairwise(bounds.tolist()):
+        a, b = np.searchsorted(folded_keys, [lo, hi])
+        mine = (new_keys >= lo) & (new_keys < hi)
+        part_keys = np.concatenate([folded_keys[a:b], new_keys[mine]])
+        part_scores = np.concatenate([folded_scores[a:b], new_scores[mine]])
+        del mine
+        order = np.argsort(part_keys, kind="stable")
+        part_keys, part_scores = part_keys[order], part_scores[order]
+        del order
+        first = _run_starts(part_keys)
+        unique = part_keys[first]
+        group = np.cumsum(first) - 1
+        out_keys.append(unique)
+        out_scores.append(np.bincount(group, weights=part_scores, minlength=len(unique)))
+    del folded_keys, folded_scores, new_keys, new_scores, keys, scores
+    return np.concatenate(out_keys), np.concatenate(out_scores)
 
 
 _UNDATED = np.iinfo(np.int64).min  # an article without a date, in an array of days
@@ -838,7 +854,7 @@ def _cluster_component(
     """Average linkage inside one connected component: ``members`` ascending, ``edges``
     its unique pairs (i < j) as arrays.  Stale heap entries (pairs of clusters merged
     away) are dropped whenever they outnumber the live pairs, so the heap of a 65k-article
-    component stays ~400k entries instead of growing to ~1M."""
+    component does not grow to millions of entries."""
     local = np.asarray(members)
     firsts = np.searchsorted(local, edges[0]).tolist()
     seconds = np.searchsorted(local, edges[1]).tolist()
@@ -848,10 +864,13 @@ def _cluster_component(
     for a, b, s in zip(firsts, seconds, values, strict=True):
         sums[a][b] = s
         sums[b][a] = s
-    heap = [(-s, a, b) for a, b, s in zip(firsts, seconds, values, strict=True)]
+    # only pairs at or above the threshold go on the heap (``sums`` keeps them all): one
+    # below it would pop after every pair above it, when no merge is possible any
+    # more, and could only end the loop, as an empty heap does
+    heap = [(-s, a, b) for a, b, s in zip(firsts, seconds, values, strict=True) if s >= threshold]
+    live = len(firsts)  # pairs of current clusters
     del firsts, seconds, values
     heapq.heapify(heap)
-    live = len(heap)  # pairs of current clusters
     size = {k: 1 for k in sums}
     inner = {k: 0.0 for k in sums}  # total similarity inside each cluster
     items = {k: [members[k]] for k in sums}
@@ -897,7 +916,9 @@ def _cluster_component(
         push, size_c = heapq.heappush, size[c]
         for d, s in row.items():  # d < c: every older cluster's id is smaller
             sums[d][c] = s
-            push(heap, (-(s / (size_c * size[d])), d, c))
+            avg = s / (size_c * size[d])
+            if avg >= threshold:
+                push(heap, (-avg, d, c))
         if len(heap) > 2 * live + HEAP_SLACK:
             heap = [e for e in heap if e[1] in sums and e[2] in sums]
             heapq.heapify(heap)

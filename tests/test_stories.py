@@ -491,3 +491,107 @@ def test_candidates_are_the_pairs_sharing_a_strong_term_within_the_window():
     kept = set(zip(i.tolist(), j.tolist(), strict=True))
     assert {p for p, s in want.items() if s > floor + 1e-9} <= kept
     assert not {p for p, s in want.items() if s < floor - 1e-9} & kept
+
+
+def test_fold_in_key_ranges_sums_like_one_sort(monkeypatch):
+    """Folding key range by key range (the 100k pass' memory bound) must give the
+    same keys and bit-identical sums as one sort over everything."""
+    from array import array
+
+    import numpy as np
+
+    from index import stories
+
+    rng = np.random.default_rng(11)
+    old_keys = np.unique(rng.integers(0, 10_000, size=2_000))
+    old_scores = rng.uniform(size=len(old_keys))
+    keys = rng.integers(0, 12_000, size=20_000).tolist()
+    scores = rng.uniform(size=20_000).tolist()
+
+    def fold():
+        return stories._fold([old_keys, old_scores, array("q", keys), array("d", scores)])
+
+    whole = fold()
+    monkeypatch.setattr(stories, "FOLD_PART", 1_000)  # ~22 key ranges
+    parts = fold()
+    assert parts[0].tolist() == whole[0].tolist()
+    assert parts[1].tolist() == whole[1].tolist()
+    all_keys = np.concatenate([old_keys, np.array(keys)])
+    all_scores = np.concatenate([old_scores, np.array(scores)])
+    want_keys, inverse = np.unique(all_keys, return_inverse=True)
+    assert parts[1].tolist() == np.bincount(inverse, weights=all_scores).tolist()
+    assert stories._fold([old_keys[:0], old_scores[:0], array("q"), array("d")])[0].size == 0
+
+
+def _naive_average_linkage(n, pairs, threshold, dates, span, separation):
+    """Average linkage the slow, obvious way: every step scans every pair of clusters
+    for the best average (ties: lowest ids), never the same refused pair twice."""
+    sums = {i: {} for i in range(n)}
+    for (a, b), s in pairs.items():
+        sums[a][b] = sums[b][a] = s
+    size, inner = dict.fromkeys(range(n), 1), dict.fromkeys(range(n), 0.0)
+    items = {i: [i] for i in range(n)}
+    first = {i: dates[i] for i in range(n)}
+    last = dict(first)
+    refused, next_id = set(), n
+    while True:
+        best = None
+        for a in sums:
+            for b, s in sums[a].items():
+                if a < b and (a, b) not in refused:
+                    key = (-(s / (size[a] * size[b])), a, b)
+                    best = key if best is None or key < best else best
+        if best is None or -best[0] < threshold:
+            break
+        avg, a, b = -best[0], best[1], best[2]
+        cohesion = min(
+            inner[c] / (size[c] * (size[c] - 1) / 2) if size[c] > 1 else 0 for c in (a, b)
+        )
+        known = [d for d in (first[a], first[b], last[a], last[b]) if d is not None]
+        if (size[a] > 1 and size[b] > 1 and avg < separation * cohesion) or (
+            known and max(known) - min(known) >= span
+        ):
+            refused.add((a, b))
+            continue
+        c, next_id = next_id, next_id + 1
+        row = {}
+        for src in (a, b):
+            for d, s in sums.pop(src).items():
+                if d not in (a, b):
+                    row[d] = row.get(d, 0.0) + s
+                    sums[d].pop(src, None)
+        sums[c] = row
+        for d, s in row.items():
+            sums[d][c] = s
+        inner[c] = inner.pop(a) + inner.pop(b) + avg * size[a] * size[b]
+        size[c] = size.pop(a) + size.pop(b)
+        items[c] = items.pop(a) + items.pop(b)
+        known = [d for d in (first.pop(a), first.pop(b)) if d is not None]
+        first[c] = min(known) if known else None
+        known = [d for d in (last.pop(a), last.pop(b)) if d is not None]
+        last[c] = max(known) if known else None
+    return sorted(sorted(g) for g in items.values())
+
+
+def test_average_linkage_equals_the_naive_algorithm():
+    """The heap holds only pairs that can still merge; grouping must equal the
+    obvious algorithm's on random graphs, most of whose pairs lie below the threshold."""
+    import numpy as np
+
+    from index import stories
+
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        n = 60
+        raw = {tuple(sorted(map(int, p))) for p in rng.integers(0, n, size=(500, 2))}
+        pairs = {p: float(rng.uniform(0.01, 0.6)) for p in sorted(raw) if p[0] != p[1]}
+        dates = [int(d) if d >= 0 else None for d in rng.integers(-3, 30, size=n)]
+        left = np.array([a for a, _ in pairs], dtype=np.int64)
+        right = np.array([b for _, b in pairs], dtype=np.int64)
+        sims = np.array(list(pairs.values()))
+        threshold = 0.3
+        assert (sims < threshold).mean() > 0.4
+        groups, _ = stories._average_linkage(n, (left, right, sims), threshold, dates, 14)
+        want = _naive_average_linkage(n, pairs, threshold, dates, 14, stories.SEPARATION)
+        assert sorted(sorted(g) for g in groups) == want
+        assert any(len(g) > 2 for g in want)
