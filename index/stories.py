@@ -350,8 +350,8 @@ def vectorise(
     return _Vectors(table, titles, bodies, blocking, df, part=model is not None)
 
 
-def _row_ids(ptr: np.ndarray) -> np.ndarray:
-    return np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
+def _row_ids(ptr: np.ndarray, dtype: type = np.int64) -> np.ndarray:
+    return np.repeat(np.arange(len(ptr) - 1, dtype=dtype), np.diff(ptr))
 
 
 def _document_frequency(n: int, size: int, *parts: _Rows) -> np.ndarray:
@@ -618,7 +618,7 @@ def _candidates(
     if not len(blk.terms):  # no article shares a strong term with another
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     # (int32: at 100k articles these postings are 2M entries, held through the loop)
-    rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(blk.ptr))
+    rows = _row_ids(blk.ptr, np.int32)
     # postings: by term, rows ascending; terms visited by posting length, then by
     # where they first appear (the order a dict of postings would have)
     by_term = np.argsort(blk.terms, kind="stable").astype(np.int32)
@@ -916,9 +916,9 @@ def _cluster_component(
         push, size_c = heapq.heappush, size[c]
         for d, s in row.items():  # d < c: every older cluster's id is smaller
             sums[d][c] = s
-            avg = s / (size_c * size[d])
-            if avg >= threshold:
-                push(heap, (-avg, d, c))
+            link = s / (size_c * size[d])
+            if link >= threshold:
+                push(heap, (-link, d, c))
         if len(heap) > 2 * live + HEAP_SLACK:
             heap = [e for e in heap if e[1] in sums and e[2] in sums]
             heapq.heapify(heap)
