@@ -281,16 +281,37 @@ class Snapshot:
             counts = array("L", [counts[i] for i in keep])
         return Snapshot(paths, sizes, mtimes, counts, reasons, self.serial)
 
-    def changed(self, files: list[str], sizes: array, mtimes: array) -> list[str] | None:
-        """The ``files`` whose (size, mtime) differ from the snapshot's, compared column
-        by column; None when that cannot tell (other files than the snapshot's, or one
-        that could not be stat'ed: size -1)."""
-        if self.paths != files or -1 in sizes:
+    def diff(
+        self, files: list[str], sizes: array, mtimes: array
+    ) -> tuple[list[str], list[str]] | None:
+        """(files added or whose size/mtime differ, snapshot files no longer listed), or
+        None when that cannot tell (a file that could not be stat'ed: size -1).
+
+        The same files in the same order (the usual re-run) are compared column by
+        column; otherwise each file is looked up in the snapshot's paths (a file added
+        to a 100k corpus: a dict of its paths, not every manifest row read again)."""
+        if -1 in sizes:
             return None
-        differ = (np.frombuffer(sizes, np.int64) != np.frombuffer(self.sizes, np.int64)) | (
-            np.frombuffer(mtimes, np.int64) != np.frombuffer(self.mtimes, np.int64)
+        new_sizes, new_mtimes = np.frombuffer(sizes, np.int64), np.frombuffer(mtimes, np.int64)
+        old_sizes, old_mtimes = (
+            np.frombuffer(self.sizes, np.int64),
+            np.frombuffer(self.mtimes, np.int64),
         )
-        return [files[i] for i in np.flatnonzero(differ).tolist()]
+        if self.paths == files:
+            differ = (new_sizes != old_sizes) | (new_mtimes != old_mtimes)
+            return [files[i] for i in np.flatnonzero(differ).tolist()], []
+        where = dict(zip(self.paths, range(len(self.paths)), strict=True))
+        at = np.fromiter((where.get(p, -1) for p in files), dtype=np.int64, count=len(files))
+        known = at >= 0
+        old = at[known]
+        differ = ~known
+        differ[known] = (new_sizes[known] != old_sizes[old]) | (
+            new_mtimes[known] != old_mtimes[old]
+        )
+        listed = np.zeros(len(self.paths), dtype=bool)
+        listed[old] = True
+        gone = [self.paths[i] for i in np.flatnonzero(~listed).tolist()]
+        return [files[i] for i in np.flatnonzero(differ).tolist()], gone
 
     def ordered(self, order: list[str]) -> Snapshot:
         """This snapshot in ``order`` if that lists exactly its files, else itself."""

@@ -347,9 +347,9 @@ class Library:
             files, _, _ = corpus_files(self.corpus, manifest)
             snap = manifest.snapshot()
         sizes, mtimes, failed = stat_all(files)
-        changed = snap.changed(files, sizes, mtimes) if snap is not None else None
-        if changed is not None:
-            return bool(changed)
+        diff = snap.diff(files, sizes, mtimes) if snap is not None else None
+        if diff is not None:
+            return any(diff)
         with self._lock:
             known = manifest.stats()
         current = stat_dict(files, sizes, mtimes)
@@ -438,13 +438,13 @@ class _Updater:
             entries = self._reconcile(entries)
         files, sizes, mtimes, missing_roots = self._scan()
         snap = None if reconciled or missing_roots else self.manifest.snapshot()
-        changed = snap.changed(files, sizes, mtimes) if snap is not None else None
-        if changed is not None:
-            # the usual re-run: the same files as last time, all there (no dict of
-            # 100k paths)
+        diff = snap.diff(files, sizes, mtimes) if snap is not None else None
+        if diff is not None:
+            # the usual re-run: told from the snapshot's columns, without reading a
+            # manifest row per file
+            changed, gone = diff
             jobs = [self._job(path, entries.get(path)) for path in changed]
-            gone: list[str] = []
-            kept_out = set(changed)
+            kept_out = set(changed) | set(gone)
         else:
             current = stat_dict(files, sizes, mtimes)
             known = entries.stats
