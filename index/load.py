@@ -28,7 +28,7 @@ import errno
 import os
 import stat
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -44,6 +44,7 @@ __all__ = [
     "INDEX_MARKER",
     "MAX_FILE_BYTES",
     "SUFFIXES",
+    "Listing",
     "LoadError",
     "Loaded",
     "RecordSkipped",
@@ -136,11 +137,36 @@ def iter_files(
         yield Path(item) if isinstance(item, str) else item
 
 
+@dataclass
+class Listing:
+    """What a walk takes from one folder: its items (article files' real paths and
+    skips, files first) and the subfolders it walks next.  ``reusable``: the items
+    depend only on the folder's own entries (no links, nothing that failed), so while
+    the folder's mtime is unchanged, so are they (see scan.py)."""
+
+    items: list[str | Skipped]
+    subfolders: list[str]
+    reusable: bool = True
+
+
+Reuse = Callable[[str], "Listing | None"]
+
+
 def iter_file_names(
-    paths: Iterable[str | os.PathLike], *, stats: ScanStats | None = None
+    paths: Iterable[str | os.PathLike],
+    *,
+    stats: ScanStats | None = None,
+    reuse: Reuse | None = None,
+    steps: list[tuple[str | None, Listing]] | None = None,
 ) -> Iterator[str | Skipped]:
     """``iter_files`` with each file's real path as a string: at 100k files making
-    ``Path`` objects is most of a walk's cost."""
+    ``Path`` objects is most of a walk's cost.
+
+    ``reuse(folder)`` may give a folder's listing from an earlier walk instead of
+    listing it again (``stats`` then count only the folders listed now); ``steps``
+    receives every folder's listing in walk order, and ``(None, items)`` for the
+    items of a path given as a file (or missing).
+    """
     stats = stats if stats is not None else ScanStats()
     seen_files: set[str] = set()
     seen_dirs: set[str] = set()
@@ -150,18 +176,26 @@ def iter_file_names(
             st = os.stat(path)
         except OSError as exc:
             reason = _os_reason(exc, path)
-            yield Skipped(
-                path, "no such file or folder" if reason.startswith("no such") else reason
-            )
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            yield from _walk(path, stats, seen_files, seen_dirs)
+            items: list[str | Skipped] = [
+                Skipped(path, "no such file or folder" if reason.startswith("no such") else reason)
+            ]
         else:
-            yield from _candidate(path, stats, seen_files, explicit=True)
+            if stat.S_ISDIR(st.st_mode):
+                yield from _walk(path, stats, seen_files, seen_dirs, reuse, steps)
+                continue
+            items = list(_candidate(path, stats, seen_files, explicit=True))
+        if steps is not None:
+            steps.append((None, Listing(items, [], reusable=False)))
+        yield from items
 
 
 def _walk(
-    root: str, stats: ScanStats, seen_files: set[str], seen_dirs: set[str]
+    root: str,
+    stats: ScanStats,
+    seen_files: set[str],
+    seen_dirs: set[str],
+    reuse: Reuse | None = None,
+    steps: list[tuple[str | None, Listing]] | None = None,
 ) -> Iterator[str | Skipped]:
     stack = [root]
     while stack:
@@ -171,51 +205,70 @@ def _walk(
             stats.duplicates += folder != root
             continue
         seen_dirs.add(real)
+        listing = reuse(folder) if reuse is not None else None
+        if listing is None:
+            listing = _list_folder(folder, real, folder == root, stats, seen_files)
+        else:
+            seen_files.update(item for item in listing.items if isinstance(item, str))
+        if steps is not None:
+            steps.append((folder, listing))
+        yield from listing.items
+        stack.extend(reversed(listing.subfolders))
+
+
+def _list_folder(
+    folder: str, real: str, is_root: bool, stats: ScanStats, seen_files: set[str]
+) -> Listing:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        reason = f"cannot open folder: {_os_reason(exc, folder)}"
+        return Listing([Skipped(folder, reason)], [], reusable=False)
+    if any(_is_index_name(e.name) for e in entries):
+        stats.index_folders += 1
+        skipped = Skipped(folder, "this is a reader index folder, not articles")
+        return Listing([skipped] if is_root else [], [])
+    files: list[str | Skipped] = []
+    others: list[str | Skipped] = []
+    subfolders: list[str] = []
+    reusable = True
+    prefix = real.rstrip("/") + "/"
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            stats.hidden += 1
+            continue
         try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            yield Skipped(folder, f"cannot open folder: {_os_reason(exc, folder)}")
-            continue
-        if any(_is_index_name(e.name) for e in entries):
-            stats.index_folders += 1
-            if folder == root:
-                yield Skipped(folder, "this is a reader index folder, not articles")
-            continue
-        subfolders: list[str] = []
-        prefix = real.rstrip("/") + "/"
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                stats.hidden += 1
-                continue
-            try:
-                is_dir = entry.is_dir()  # follows links; False for loops/broken links
-                # the common case, from the folder listing alone: a plain article file
-                # (its real path is the folder's plus its name; ``realpath`` and
-                # ``stat`` per file made a walk of 100k files take seconds)
-                dot = name.rfind(".")
-                plain = (
-                    not is_dir
-                    and dot > 0
-                    and name[dot:].lower() in SUFFIXES
-                    and name[:dot].lower() not in PROJECT_DOCS
-                    and not entry.is_symlink()
-                    and entry.is_file(follow_symlinks=False)
-                )
-            except OSError:
-                is_dir = plain = False
-            if is_dir:
-                subfolders.append(entry.path)
-            elif not plain:
-                yield from _candidate(entry.path, stats, seen_files, explicit=False)
-            elif prefix + name in seen_files:
-                stats.duplicates += 1
-            else:
-                seen_files.add(prefix + name)
-                stats.found += 1
-                yield prefix + name
-        stack.extend(reversed(subfolders))
+            link = entry.is_symlink()  # (from the listing: no system call)
+            is_dir = entry.is_dir()  # follows links; False for loops/broken links
+            # the common case, from the folder listing alone: a plain article file
+            # (its real path is the folder's plus its name; ``realpath`` and
+            # ``stat`` per file made a walk of 100k files take seconds)
+            dot = name.rfind(".")
+            plain = (
+                not is_dir
+                and dot > 0
+                and name[dot:].lower() in SUFFIXES
+                and name[:dot].lower() not in PROJECT_DOCS
+                and not link
+                and entry.is_file(follow_symlinks=False)
+            )
+        except OSError:
+            link, is_dir, plain = True, False, False
+        reusable = reusable and not link
+        if is_dir:
+            subfolders.append(entry.path)
+        elif not plain:
+            for item in _candidate(entry.path, stats, seen_files, explicit=False):
+                (files if isinstance(item, str) else others).append(item)
+        elif prefix + name in seen_files:
+            stats.duplicates += 1
+        else:
+            seen_files.add(prefix + name)
+            stats.found += 1
+            files.append(prefix + name)
+    return Listing(files + others, subfolders, reusable)
 
 
 def _candidate(

@@ -3,8 +3,11 @@
 ``load.iter_files`` decides what counts as an article file (suffixes, hidden files,
 index folders, duplicate links); it lists every folder (~0.25 s for 100k files).
 Adding, removing or renaming a file changes its folder's mtime, so we keep the
-mtimes of every folder alongside the file list of the last full scan: when they all
-match, the list is still right and only the files' own stat is needed.
+mtimes of every folder alongside the file list of the last scan: when they all
+match, the list is still right and only the files' own stat is needed.  When some
+differ, only those folders are listed again; every other folder's listing is taken
+from the last scan (not a folder with links in it: what a link points to can change
+while the folder's mtime does not).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .files import replace_file
-from .load import iter_file_names
+from .load import Listing, Reuse, iter_file_names
 from .manifest import Manifest
 from .model import Skipped
 
@@ -97,27 +100,55 @@ def corpus_files(
     if not (isinstance(cached, dict) and cached.get("roots") == key):
         cached = None
     known = cached.get("dirs") if cached else None
-    mtimes = folder_mtimes(roots, known if isinstance(known, dict) else None)
+    known = known if isinstance(known, dict) else None
+    mtimes = folder_mtimes(roots, known)
     if cached and mtimes is not None:
-        if cached.get("dirs") == mtimes:
+        if known == mtimes:
             skipped = [Skipped(p, r) for p, r in cached["skipped"]]
             return list(cached["files"]), skipped, None
+    reuse = _reuse(cached, known, mtimes) if cached and known and mtimes else None
+    steps: list[tuple[str | None, Listing]] = []
     files: list[str] = []
     skipped: list[Skipped] = []
-    for item in iter_file_names(roots):
+    for item in iter_file_names(roots, reuse=reuse, steps=steps):
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
             files.append(item)
     state = None
     if mtimes is not None:
+        walk = []
+        for folder, listing in steps:
+            n = sum(isinstance(item, str) for item in listing.items)
+            more = [folder, n, len(listing.items) - n, listing.subfolders, listing.reusable]
+            walk.append(more)
         state = {
             "roots": key,
             "dirs": mtimes,
             "files": files,
             "skipped": [[s.path, s.reason] for s in skipped],
+            "walk": walk,
         }
     return files, skipped, state
+
+
+def _reuse(cached: dict, known: dict, mtimes: dict) -> Reuse | None:
+    """The last walk's listing of each folder whose mtime is the same now: a file added
+    to one folder of a 100k corpus lists that folder again, not all of them."""
+    try:
+        listings: dict[str, Listing] = {}
+        at_file = at_skip = 0
+        for folder, n_files, n_skipped, subfolders, reusable in cached["walk"]:
+            items = cached["files"][at_file : at_file + n_files]
+            items += [Skipped(p, r) for p, r in cached["skipped"][at_skip : at_skip + n_skipped]]
+            at_file, at_skip = at_file + n_files, at_skip + n_skipped
+            if reusable and folder is not None and known.get(folder, -1) == mtimes.get(folder):
+                listings[folder] = Listing(items, list(subfolders))
+        if at_file != len(cached["files"]) or at_skip != len(cached["skipped"]):
+            return None  # not the state this code wrote: walk everything
+    except (KeyError, TypeError, ValueError):
+        return None
+    return listings.get
 
 
 def stat_all(files: Sequence[str]) -> tuple[array, array, list[tuple[str, OSError]]]:
