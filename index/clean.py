@@ -156,9 +156,11 @@ def _is_short_fragment(text: str) -> bool:
 
 
 def _is_body(p: Paragraph) -> bool:
-    """A paragraph that reads as running text, not a headline or label."""
-    if p.heading:
-        return False
+    """A paragraph that reads as running text, not a headline or label.
+
+    Marked as a Markdown heading or not: cleaning must give the same article again
+    from its own output, where the title line carries no heading mark.
+    """
     n = len(p.text.split())
     return n > HEADLINE_MAX_WORDS or (n >= BODY_MIN_WORDS and ends_sentence(p.text))
 
