@@ -22,6 +22,7 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 
 from .blocks import SplitLeafMatcher
 from .columns import leaves, segment_id
@@ -289,7 +290,10 @@ def postings(leaf: Any, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarra
             if hit is not None:
                 _CACHE.move_to_end(key)
                 return hit
-    found = _read(leaf.postings(field, btext)) if (field, btext) in leaf else _EMPTY
+    try:  # (asking ``in leaf`` first looked the term up twice in each segment)
+        found = _read(leaf.postings(field, btext))
+    except TermNotFound:
+        found = _EMPTY
     if key is not None:
         _remember(key, found)
     return found

@@ -946,6 +946,7 @@ class StoredArticles(Sequence[Article]):
         self._columns: dict[str, ColumnView] = {}
         self._near: dict[tuple[int, int], list[str]] = {}
         self._numbers: dict[str, int | None] = {}
+        self._df: dict[str, int] = {}  # body stem -> document frequency (neighbours)
 
     @property
     def _docnums(self) -> list[int]:
@@ -1072,8 +1073,11 @@ class StoredArticles(Sequence[Article]):
         # and reading their long posting lists is most of the cost at 100k articles
         common = max(KEY_MIN_DF, total // KEY_MAX_SHARE)
         weighted = []
+        known = self._df  # (articles added together share most of their words)
         for s in best:
-            df = reader.doc_frequency("body", s)  # one lookup per segment, 0 if absent
+            df = known.get(s)
+            if df is None:  # one lookup per segment, 0 if absent
+                df = known[s] = reader.doc_frequency("body", s)
             if 0 < df <= common:
                 weighted.append((tf[s] * (log(total / (df + 1)) + 1), s))  # Whoosh's idf
         terms = [s for _, s in sorted(weighted, reverse=True)[:KEY_TERMS]]
