@@ -57,28 +57,50 @@ class Finalized:
     model: StoryModel | None = None  # learned by a full pass (to keep for the next ones)
 
 
+Progress = Callable[[int, int], None]  # (done, total): articles gone through so far
+PROGRESS_EVERY = 500  # a full pass reports every this many articles read
+
+
 def finalize(
-    articles: Sequence[Article], changed_ids: Collection[str], model: StoryModel | None = None
+    articles: Sequence[Article],
+    changed_ids: Collection[str],
+    model: StoryModel | None = None,
+    progress: Progress | None = None,
 ) -> Finalized:
     """The values of the articles whose corpus-level fields were computed.
 
     ``changed_ids`` are the ids added, updated or removed by this update; ``model`` is
     what the last full pass learned about the corpus (a small change needs one).
+    ``progress`` is told how far the pass got (a full pass of 100k articles takes
+    a minute; the neighbourhoods of a few hundred added ones, seconds).
     """
     n = len(articles)
+    tick = progress or (lambda done, total: None)
     small = 0 < len(changed_ids) <= max(SMALL_CHANGE, n // 100)
     if _can_go_local(articles) and small and model is not None and model.fits(n):
-        local = _neighbourhood(articles, changed_ids)
+        local = _neighbourhood(articles, changed_ids, tick)
         if local is not None and len(local) <= MAX_REGROUP:
             return Finalized(_stories(local, articles, model)[0])
         # The neighbourhood reaches into a huge story: regrouping it costs as much as
         # the full pass, so attach each changed article to its neighbours' story.
-        return Finalized(_attach(articles, changed_ids, model))
-    return Finalized(*_stories(articles, articles))
+        return Finalized(_attach(articles, changed_ids, model, tick))
+    return Finalized(*_stories(articles, articles, tick=tick))
+
+
+def _counted(articles: Sequence[Article], total: int, tick: Progress) -> Iterable[Article]:
+    """``articles``, telling ``tick`` every ``PROGRESS_EVERY`` of them."""
+    for i, article in enumerate(articles, 1):
+        if i % PROGRESS_EVERY == 0:
+            tick(i, total)
+        yield article
+    tick(total, total)
 
 
 def _attach(
-    articles: Any, changed_ids: Iterable[str], model: StoryModel
+    articles: Any,
+    changed_ids: Collection[str],
+    model: StoryModel,
+    tick: Progress = lambda done, total: None,
 ) -> dict[str, dict[str, str]]:
     """Story of each changed article, from grouping it with its nearest neighbours only.
 
@@ -87,7 +109,8 @@ def _attach(
     """
     entities = _EntityMap(articles)
     values: dict[str, dict[str, str]] = {}
-    for article_id in changed_ids:
+    for done, article_id in enumerate(changed_ids):
+        tick(done, len(changed_ids))
         article = articles.get(article_id)
         if article is None:
             continue
@@ -108,9 +131,12 @@ def _can_go_local(articles: Any) -> bool:
     return all(hasattr(articles, m) for m in ("neighbours", "story_members", "get"))
 
 
-def _neighbourhood(articles: Any, changed_ids: Iterable[str]) -> list[Article] | None:
+def _neighbourhood(
+    articles: Any, changed_ids: Collection[str], tick: Progress
+) -> list[Article] | None:
     ids: dict[str, None] = {}
-    for article_id in changed_ids:
+    for done, article_id in enumerate(changed_ids):
+        tick(done, len(changed_ids))
         article = articles.get(article_id)
         if article is None:  # removed
             continue
@@ -152,13 +178,18 @@ def finalize_new(
 
 
 def _stories(
-    group: Sequence[Article], articles: Any, model: StoryModel | None = None
+    group: Sequence[Article],
+    articles: Any,
+    model: StoryModel | None = None,
+    tick: Progress | None = None,
 ) -> tuple[dict[str, dict[str, str]], StoryModel | None]:
     """Values from regrouping ``group`` (the corpus, or with the corpus' ``model`` a
-    part of it), and the model: the one given, else the one learned from ``group``."""
+    part of it), and the model: the one given, else the one learned from ``group``;
+    ``tick`` is told how many of ``group`` were read."""
     entities = _EntityMap(articles) if hasattr(articles, "entities_of") else None
     survey = DateSurvey()  # the date pass learns what it needs from the story pass' read
-    table = profile_table(survey.watch(group), entities)
+    read = _counted(group, len(group), tick) if tick is not None else group
+    table = profile_table(survey.watch(read), entities)
     stories, model = group_profiles(table, model=model)
     if hasattr(articles, "story_of"):
         stories = keep_story_ids(stories, articles.story_of)

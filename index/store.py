@@ -94,6 +94,12 @@ WORKER_DIED = (
 )
 WRITER_MB = 128
 STORY_MODEL = "stories.npz"
+# manifest meta: the article ids whose stories (corpus-level values) are still due,
+# "*" for all of them.  Set before documents change and cleared once the story pass
+# has finished, so a run stopped in between (Ctrl+C, the app quitting) is caught up by
+# the next one, which would otherwise find no changed file and group nothing.
+REGROUP = "regroup"
+REGROUP_MAX = 5000  # more ids than this are recorded as "*"
 
 
 class Library:
@@ -347,6 +353,8 @@ class Library:
             files, _, _ = corpus_files(self.corpus, manifest)
             snap = manifest.snapshot()
         sizes, mtimes, failed = stat_all(files)
+        if _regroup_due(manifest) != set():
+            return True
         diff = snap.diff(files, sizes, mtimes) if snap is not None else None
         if diff is not None:
             return any(diff)
@@ -463,6 +471,10 @@ class _Updater:
         self.skipped.extend(Skipped(path, reason) for path, reason in reasons)
         self.total = len(jobs)
         fresh = _live_count(self.ix, deleted=True) == 0
+        due = _regroup_due(self.manifest)  # left by a run stopped before its story pass
+        marked = bool(jobs or gone)
+        if marked:
+            self.manifest.set_meta(REGROUP, "*")  # until the changed ids are known
 
         batch = _Batch(self.ix, self.manifest)
         finalized = False  # a first build already wrote the corpus-level values
@@ -486,9 +498,16 @@ class _Updater:
             raise
         remember_scan(self.manifest, self.scan_state)
         changed = set(self.added) | set(self.updated) | set(self.removed)
-        if (changed or fresh) and not finalized:
-            self.tick(IndexProgress(self.done, self.total, phase="stories"))
-            self._corpus_pass(changed)
+        if finalized or (marked and not changed and not fresh and due == set()):
+            self.manifest.set_meta(REGROUP, "")  # (files touched, their bytes the same)
+        elif changed or fresh or due != set():
+            if due is not None:
+                due |= changed
+                keep = "*" if len(due) > REGROUP_MAX else json.dumps(sorted(due))
+                self.manifest.set_meta(REGROUP, keep)
+            self.tick(IndexProgress(0, 0, phase="stories"))
+            self._corpus_pass(due if due is not None else changed, full=due is None)
+            self.manifest.set_meta(REGROUP, "")
         self.manifest.save_snapshot(files)  # what the next run reads instead of every row
         return IndexReport(
             added=len(self.added),
@@ -552,7 +571,7 @@ class _Updater:
         try:
             with Pool() as pool:
                 survey, first = self._read_all(pool, todo, reads, table)
-                self.tick(IndexProgress(self.done, self.total, phase="stories"))
+                self.tick(IndexProgress(0, 0, phase="stories"))  # (no count to show)
                 where = {i: (r.spool, o) for r in reads if r.spool for i, o in r.offsets.items()}
                 for read in reads:
                     read.offsets = {}  # ``where`` has them (at 100k the pass needs the room)
@@ -786,15 +805,17 @@ class _Updater:
                 entries[e.path] = e  # also updates the stat the diff compares
         return entries
 
-    def _corpus_pass(self, changed: set[str]) -> None:
-        """Apply corpus-level field values (stories...) that differ from what is indexed.
+    def _corpus_pass(self, changed: set[str], *, full: bool = False) -> None:
+        """Apply corpus-level field values (stories...) that differ from what is indexed;
+        ``full``: regroup the whole corpus (which articles changed is not known).
 
         One searcher serves the pass, the reads and (small changes) the deletes: at
         100k articles each opening of the index costs tens of milliseconds.
         """
         with self.ix.searcher() as s:
             articles = StoredArticles(s)
-            done = corpus_pass.finalize(articles, changed, StoryModel.load(self._model_path))
+            model = None if full else StoryModel.load(self._model_path)
+            done = corpus_pass.finalize(articles, changed, model, self._story_tick)
             values = done.values
             stale = [
                 doc_id
@@ -818,6 +839,9 @@ class _Updater:
         if stale:
             self.manifest.write((), (), self.ix.latest_generation())
         self._keep_model(done.model)
+
+    def _story_tick(self, done: int, total: int) -> None:
+        self.tick(IndexProgress(done, total, phase="stories"))
 
     @property
     def _model_path(self) -> Path:
@@ -1090,6 +1114,17 @@ class StoredArticles(Sequence[Article]):
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _regroup_due(manifest: Manifest) -> set[str] | None:
+    """Article ids whose story pass a stopped run left undone (None: all of them)."""
+    value = manifest.get_meta(REGROUP) or ""
+    if value == "*":
+        return None
+    try:
+        return set(json.loads(value)) if value else set()
+    except (ValueError, TypeError):
+        return None
 
 
 def _live_count(ix: Any, *, deleted: bool = False) -> int:

@@ -331,7 +331,7 @@ def test_corpus_pass_changes_are_written_without_losing_documents(tmp_path, monk
         monkeypatch.setattr(
             store.corpus_pass,
             "finalize",
-            lambda arts, changed, model=None: store.corpus_pass.Finalized(
+            lambda arts, changed, model=None, progress=None: store.corpus_pass.Finalized(
                 {a.id: {"story": "s-one"} for a in arts}
             ),
         )
@@ -581,3 +581,79 @@ def test_a_damaged_scan_cache_costs_one_full_walk(corpus):
     assert lib.update().added == 1
     assert json.loads(state.read_text(encoding="utf-8"))["files"]  # written again
     assert not lib.needs_update()
+
+
+@pytest.mark.parametrize("stop_in", ["finalize", "remember_scan"])
+def test_stories_interrupted_after_the_documents_are_grouped_on_the_next_run(
+    tmp_path, monkeypatch, stop_in
+):
+    """Ctrl+C (or the app quitting) while an update groups stories, or just before: the
+    documents were committed, so the next run finds no changed file, yet must still
+    group them (before the changed ids are recorded: the whole corpus is regrouped)."""
+    from index import corpus_pass
+
+    where = corpus_pass if stop_in == "finalize" else store
+    folder = tmp_path / "corpus"
+    make_corpus(folder, 8)
+    write_json(folder, 100, date="2024-06-01", topic=0, place=0)
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        write_json(folder, 101, date="2024-06-02", topic=0, place=0)  # the same event
+
+        def interrupted(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        with monkeypatch.context() as m:
+            m.setattr(where, stop_in, interrupted)
+            with pytest.raises(KeyboardInterrupt):
+                lib.update()
+        assert lib.needs_update()  # the grouping is still due
+        report = lib.update()
+        assert (report.added, report.updated) == (0, 0)
+        story = {os.path.basename(h.path): h.story for h in lib.search("", limit=50).hits}
+        assert story["article_0100.json"] == story["article_0101.json"]
+        assert not lib.needs_update()
+
+
+def test_grouping_stories_reports_progress_and_can_be_stopped_there(tmp_path):
+    """The story pass of an update counts the changed articles it has gone through (a
+    few hundred added to a large corpus take seconds); a progress callback that raises
+    (the app quitting) stops it there, and the next run finishes it."""
+    folder = tmp_path / "corpus"
+    make_corpus(folder, 8)
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        for i in range(100, 104):
+            write_json(folder, i, date=f"2024-06-0{i - 99}", topic=0, place=0)
+        ticks = []
+        lib.update(lambda p: ticks.append((p.phase, p.done, p.total)))
+        counted = [(done, total) for phase, done, total in ticks if phase == "stories" and total]
+        assert counted and {total for _, total in counted} == {4}
+        assert [done for done, _ in counted] == sorted(done for done, _ in counted)
+
+        write_json(folder, 104, date="2024-06-05", topic=0, place=0)
+
+        def quit_while_grouping(p) -> None:
+            if p.phase == "stories" and p.total:
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            lib.update(quit_while_grouping)
+        assert lib.needs_update()
+        lib.update()
+        story = {os.path.basename(h.path): h.story for h in lib.search("", limit=50).hits}
+        assert story["article_0104.json"] == story["article_0100.json"]
+
+
+def test_tiny_segments_of_uneven_sizes_are_merged_too():
+    """Batches of added files leave tiny segments of all sizes (15, 30, 37, 50...);
+    each commit folds some of them together instead of leaving them all: every
+    segment costs each search and each neighbour lookup a term lookup."""
+    sizes = [5000, 5000] + [15, 30, 30, 37, 40, 41] + [50] * 7 + [75] * 12 + [99] + [100] * 12
+    tiny = [n for n in sizes if n <= build.TINY_SEGMENT]
+    for _ in range(10):  # ten commits
+        chosen = build.merge_choice(sizes)
+        merged = sum(sizes[i] for i in chosen)
+        sizes = [n for i, n in enumerate(sizes) if i not in chosen] + ([merged] if chosen else [])
+    assert sum(1 for n in sizes if n <= build.TINY_SEGMENT) < build.MERGE_AT
+    assert sum(sizes) == 10_000 + sum(tiny) and sizes.count(5000) == 2
