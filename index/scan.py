@@ -117,11 +117,10 @@ def corpus_files(
             files.append(item)
     state = None
     if mtimes is not None:
-        walk = []
+        walk = []  # per folder: its files and skips are the next n of each list
         for folder, listing in steps:
             n = sum(isinstance(item, str) for item in listing.items)
-            more = [folder, n, len(listing.items) - n, listing.subfolders, listing.reusable]
-            walk.append(more)
+            walk.append([folder, n, len(listing.items) - n, listing.subfolders, listing.reusable])
         state = {
             "roots": key,
             "dirs": mtimes,

@@ -352,9 +352,10 @@ class Library:
             manifest = self._manifest_ro()
             files, _, _ = corpus_files(self.corpus, manifest)
             snap = manifest.snapshot()
-        sizes, mtimes, failed = stat_all(files)
-        if _regroup_due(manifest) != set():
+            due = _regroup_due(manifest)
+        if due != set():  # a stopped run left stories to group
             return True
+        sizes, mtimes, failed = stat_all(files)
         diff = snap.diff(files, sizes, mtimes) if snap is not None else None
         if diff is not None:
             return any(diff)
