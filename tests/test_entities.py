@@ -216,6 +216,24 @@ def test_sentence_initial_words_are_not_people():
     assert not [m for m in find_mentions(a) if m.type == "PERSON"]
 
 
+def test_a_name_that_is_also_a_frequent_word_is_a_person_after_a_title():
+    """wordfreq counts "Obama" or "Smith" as often as "says": after a title in a
+    sentence they are names, and the article's other mentions join them; a label
+    ("President Says") and sentence-initial common words stay out."""
+    a = art(
+        "Now that President Obama has embraced the plan, the debate is open.",
+        "Obama said on Tuesday that the vote would come soon.",
+        "Senator Smith told reporters the bill would pass.",
+        "Following the vote, the council adjourned.",
+        "President Says",
+    )
+    people = by_canonical(a)
+    assert people.get("Obama") == {"Obama"} and "Smith" in people
+    obama = [m for m in find_mentions(a) if m.canonical == "Obama"]
+    assert len(obama) == 2 and {m.type for m in obama} == {"PERSON"}
+    assert not {"Following", "Says"} & set(people)
+
+
 def test_dates_are_mentions_with_iso_canonicals_but_not_index_entities():
     a = art("The talks on November 13, 2022 followed a meeting in May and one on 2 June 2023.")
     dates = {m.text: m.canonical for m in find_mentions(a) if m.type == "DATE"}

@@ -500,8 +500,10 @@ class Recogniser:
             return  # "General Electric", "Vice Versa": the title word is an adjective here
         if len(name) == 1 and title not in _HONORIFICS:
             low = name[0].text.lower()
-            if self.common.get(low, 0.0) >= 4.8:
-                return  # "Secretary Clinton" yes, "President Says" no
+            if self.common.get(low, 0.0) >= 4.8 and _label_like(text):
+                # "Secretary Clinton" yes, "President Says" no; in a sentence the
+                # frequent word is a name ("President Obama said", "Senator Smith")
+                return
             if (
                 atoms[title_at].text in TITLE_MODIFIERS
                 and low.endswith("s")
@@ -653,7 +655,10 @@ class Recogniser:
         if not all(self._name_like(a) for a in atoms) or len(atoms) > 5:
             return
         if len(atoms) == 1 and sent_start and self.common.get(first.text.lower(), 0) >= 4.0:
-            return  # "Following ...", "Regarding ...": a capitalised common word
+            # "Following ...", "Regarding ...": a capitalised common word, unless the
+            # article names it elsewhere ("Obama said ..." after "President Obama")
+            out.cands.append(self._cand(text, seg, atoms, None, "sentence-start", sent_start))
+            return
         evidence = self._person_evidence(text, atoms)
         if evidence and (len(atoms) >= 2 or evidence == "cue-before"):
             out.cands.append(self._cand(text, seg, atoms, "PERSON", evidence, sent_start))
@@ -840,6 +845,11 @@ def _trim(t: str, text: str, end: int) -> str:
 
 
 _WORD = re.compile(r"[A-Za-z][\w’'\-]*")
+
+
+def _label_like(text: str) -> bool:
+    """A headline or a short label rather than a sentence ("President Says")."""
+    return _title_case(text) or len(_WORD.findall(text)) < 5
 
 
 def _title_case(text: str) -> bool:
