@@ -136,3 +136,30 @@ def test_an_update_of_a_large_corpus_never_renames_entities_elsewhere(tmp_path, 
     with Library.open([corpus], index_dir=tmp_path / "fresh") as lib:
         lib.update()
         assert entity_values(lib) == after  # as a rebuild names them
+
+
+def test_a_bare_surname_is_the_person_the_corpus_names_in_full_unless_two_share_it(tmp_path):
+    """An outlet that only writes "Governor Beltrami" is about Hana Beltrami when the
+    corpus names no other Beltrami; with two Vargas named in full, a bare "Varga"
+    stays its own entity.  ``entity:"Hana Beltrami"`` then finds every article."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    texts = {
+        "full1": "Governor Hana Beltrami signed the harbour budget on Monday in Velmora.",
+        "full2": "Hana Beltrami, the governor, defended the harbour budget on Tuesday.",
+        "full3": "Critics of Governor Hana Beltrami rallied outside the assembly.",
+        "bare": "Governor Beltrami told reporters the harbour budget would pass this week.",
+        "v1": "Minister Tomas Varga opened the new ferry terminal on Friday.",
+        "v2": "Judge Ilona Varga ruled on the ferry contract on Thursday.",
+        "v3": "Minister Tomas Varga and Judge Ilona Varga met on Saturday.",
+        "v4": "Ilona Varga spoke on Sunday; Tomas Varga did not.",
+        "vbare": "Minister Varga said the terminal would stay open all winter.",
+    }
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(f"Harbour news {name}\n\n{text}\n", encoding="utf-8")
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        found = {Path(h.path).stem for h in lib.search('entity:"Hana Beltrami"', limit=20).hits}
+        assert found == {"full1", "full2", "full3", "bare"}
+        names = dict(lib.search("", limit=1).facets["entity"])
+        assert "Varga" in names and "Beltrami" not in names

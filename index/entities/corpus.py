@@ -31,6 +31,7 @@ from .keys import (
     core_parts,
     entity_key,
     make_id,
+    name_edges,
     person_parts,
     short_form,
     spelling_variant,
@@ -39,6 +40,11 @@ from .recognise import SegmentScan
 from .resolve import ArticleEntity, event_core, link_initials
 
 _NAMED = ("ORG", "EVENT", "LAW", "FAC", "LOC")
+# A bare surname or given name ("Obama", in articles that never give the full name)
+# joins the one person the corpus names in full with it, when that person holds this
+# share of the articles of every such person, and at least this many of them.
+SHORT_NAME_SHARE = 0.8
+SHORT_NAME_MIN_ARTICLES = 3
 
 
 @dataclass
@@ -206,6 +212,7 @@ class EntityIndex:
         _merge_shared_forms(nodes, union)
         _merge_government(nodes, union)
         _merge_people(nodes, union)
+        _merge_short_names(nodes, union, lambda node_id: find(pos[node_id]))
         _merge_acronyms(nodes, union)
         _merge_events(nodes, union)
 
@@ -417,6 +424,38 @@ def _merge_people(nodes: dict[str, _Node], union) -> None:
                 ca, cb = core_parts(full[a]), core_parts(full[b])
                 if ca != cb and spelling_variant(ca, cb):  # equal cores: initials decide
                     union(a, b)
+
+
+def _merge_short_names(nodes: dict[str, _Node], union, root: Callable[[str], int]) -> None:
+    """Bare surnames and given names onto the person the corpus names in full with
+    them, when one person clearly dominates: "Obama" -> "Barack Obama" (a few
+    articles name Michelle Obama), but "Clinton" stays apart while Hillary and Bill
+    share the corpus.  Full names already merged (initials, spellings) count as one."""
+    people = [n for n in nodes.values() if n.type == "PERSON" and not n.gazetteer]
+    articles: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(dict)
+    short: list[tuple[_Node, tuple[str, str]]] = []
+    first: dict[int, str] = {}  # a full name's cluster -> one node id of it
+    for n in people:
+        cores = [core_parts(person_parts(f)) for f in n.forms]
+        full = [c for c in cores if short_form(c) is None]
+        if full:
+            person = first.setdefault(root(n.id), n.id)
+            for edge in name_edges(max(full, key=len)):
+                articles[edge].setdefault(person, set()).update(n.articles)
+            continue
+        forms = {short_form(c) for c in cores}
+        if len(forms) == 1:
+            short.append((n, forms.pop()))
+    for node, edge in short:
+        by_person = articles.get(edge)
+        if not by_person:
+            continue
+        counts = {person: len(arts) for person, arts in by_person.items()}
+        best = max(counts, key=counts.get)
+        if counts[best] >= SHORT_NAME_MIN_ARTICLES and counts[best] >= SHORT_NAME_SHARE * sum(
+            counts.values()
+        ):
+            union(node.id, best)
 
 
 def _initials(words: list[str]) -> str:
