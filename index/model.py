@@ -167,6 +167,7 @@ class IndexReport:
     skipped: tuple[Skipped, ...] = ()
     elapsed: float = 0.0
     documents: int = 0  # documents in the index afterwards
+    caught_up: bool = False  # finished the story grouping an interrupted run left
 
 
 @dataclass(frozen=True)

@@ -473,6 +473,7 @@ class _Updater:
         self.total = len(jobs)
         fresh = _live_count(self.ix, deleted=True) == 0
         due = _regroup_due(self.manifest)  # left by a run stopped before its story pass
+        left = due != set()
         marked = bool(jobs or gone)
         if marked:
             self.manifest.set_meta(REGROUP, "*")  # until the changed ids are known
@@ -516,6 +517,7 @@ class _Updater:
             removed=len(self.removed),
             unchanged=self.unchanged,
             skipped=tuple(self.skipped),
+            caught_up=left and not finalized,
         )
 
     _NOTHING: dict[str, str] = {}  # one shared "no indexed articles" (never written to)

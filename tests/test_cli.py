@@ -43,6 +43,25 @@ def test_index_prints_a_summary_and_json(env):
     assert (data["added"], data["unchanged"], data["documents"]) == (0, 10, 10)
 
 
+def test_index_says_it_finished_the_stories_an_interrupted_run_left(env, monkeypatch):
+    from index import corpus_pass
+
+    corpus, _ = env
+    assert run("index", str(corpus)).exit_code == 0
+    (corpus / "article_0003.json").unlink()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(corpus_pass, "finalize", interrupted)
+        assert run("index", str(corpus)).exit_code != 0  # Ctrl+C while grouping
+    r = run("index", str(corpus))
+    assert "Grouped the stories an interrupted run left undone." in r.output
+    assert "removed" in r.output and "9 articles in" in r.output
+    assert json.loads(run("index", str(corpus), "--json").output)["stories_caught_up"] is False
+
+
 def test_index_lists_skipped_files_with_reasons(env):
     corpus, _ = env
     (corpus / "bad.json").write_text("{oops", encoding="utf-8")

@@ -609,7 +609,7 @@ def test_stories_interrupted_after_the_documents_are_grouped_on_the_next_run(
                 lib.update()
         assert lib.needs_update()  # the grouping is still due
         report = lib.update()
-        assert (report.added, report.updated) == (0, 0)
+        assert (report.added, report.updated, report.caught_up) == (0, 0, True)
         story = {os.path.basename(h.path): h.story for h in lib.search("", limit=50).hits}
         assert story["article_0100.json"] == story["article_0101.json"]
         assert not lib.needs_update()
@@ -640,9 +640,10 @@ def test_grouping_stories_reports_progress_and_can_be_stopped_there(tmp_path):
         with pytest.raises(KeyboardInterrupt):
             lib.update(quit_while_grouping)
         assert lib.needs_update()
-        lib.update()
+        assert lib.update().caught_up
         story = {os.path.basename(h.path): h.story for h in lib.search("", limit=50).hits}
         assert story["article_0104.json"] == story["article_0100.json"]
+        assert not lib.update().caught_up
 
 
 def test_tiny_segments_of_uneven_sizes_are_merged_too():

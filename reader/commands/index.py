@@ -57,6 +57,7 @@ def command(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, as_j
                 "unchanged": report.unchanged,
                 "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
                 "documents": report.documents,
+                "stories_caught_up": report.caught_up,
                 "elapsed": round(report.elapsed, 3),
             }
         )
@@ -124,4 +125,6 @@ def _print_report(report, where: Path) -> None:
         for s in report.skipped:
             skipped.add_row(Text(s.path), Text(s.reason))
         out.print(skipped)
+    if report.caught_up:
+        out.print(Text("Grouped the stories an interrupted run left undone."))
     out.print(Text(f"{report.documents} articles in {where} ({report.elapsed:.1f}s)", style="dim"))
