@@ -80,7 +80,7 @@ from .paths import MARKER, default_index_dir, remember_corpus, resolve_corpus
 from .scan import corpus_files, stat_all, stat_dict
 from .scan import remember as remember_scan
 from .schema import SCHEMA_VERSION, build_schema, entity_names, path_key, unpack_article
-from .stories import ProfileTable, StoryModel
+from .stories import ProfileTable, StoryModel, load_word_keys, save_word_keys
 
 __all__ = ["Library", "LibraryError", "IndexNotFound", "IndexUnwritable"]
 
@@ -575,6 +575,7 @@ class _Updater:
             with Pool() as pool:
                 survey, first = self._read_all(pool, todo, reads, table)
                 self.tick(IndexProgress(0, 0, phase="stories"))  # (no count to show)
+                save_word_keys()  # for the next updates' story passes
                 where = {i: (r.spool, o) for r in reads if r.spool for i, o in r.offsets.items()}
                 for read in reads:
                     read.offsets = {}  # ``where`` has them (at 100k the pass needs the room)
@@ -815,6 +816,7 @@ class _Updater:
         One searcher serves the pass, the reads and (small changes) the deletes: at
         100k articles each opening of the index costs tens of milliseconds.
         """
+        load_word_keys()  # the neighbours' words, stemmed by an earlier build
         with self.ix.searcher() as s:
             articles = StoredArticles(s)
             model = None if full else StoryModel.load(self._model_path)

@@ -164,10 +164,14 @@ def test_a_crashed_rebuild_leaves_the_live_index_alone(corpus, monkeypatch):
 
 
 def test_parallel_build_matches_in_process_build(tmp_path, monkeypatch):
+    from index import stories
+
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "c"
     make_corpus(folder, store.POOL_MIN_FILES + 6)
     with Library.open([folder], tmp_path / "par") as par:
         report = par.update()
+        assert stories._key_table().exists()  # common words' keys, for later updates
         par_hits = [(h.id, h.title) for h in par.search("ferry OR missile", limit=100).hits]
         par_total = len(par)
     monkeypatch.setattr(store, "POOL_MIN_FILES", 10**9)

@@ -595,3 +595,23 @@ def test_average_linkage_equals_the_naive_algorithm():
         want = _naive_average_linkage(n, pairs, threshold, dates, 14, stories.SEPARATION)
         assert sorted(sorted(g) for g in groups) == want
         assert any(len(g) > 2 for g in want)
+
+
+def test_saved_word_keys_give_the_same_profiles(tmp_path, monkeypatch):
+    """A one-file update reads the keys of common words from a table a build saved,
+    instead of stemming them from cold: the profiles must come out the same, and a
+    damaged table is ignored."""
+    from index import stories
+
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(stories, "_KEYS", {})
+    cold = [profile(a) for a in FLOOD]
+    stories.save_word_keys()
+    monkeypatch.setattr(stories, "_KEYS", {})
+    stories.load_word_keys()
+    assert len(stories._KEYS) > 20_000 and stories._KEYS["floods"] == "flood"
+    assert [profile(a) for a in FLOOD] == cold
+    stories._key_table().write_text('{"floods": ', encoding="utf-8")  # torn
+    monkeypatch.setattr(stories, "_KEYS", {})
+    stories.load_word_keys()
+    assert stories._KEYS == {} and [profile(a) for a in FLOOD] == cold
