@@ -140,7 +140,7 @@ def load_word_keys() -> None:
         table = json.loads(_key_table().read_bytes())
     except (OSError, ValueError):
         return
-    if isinstance(table, dict) and all(isinstance(v, str) for v in table.values()):
+    if isinstance(table, dict) and set(map(type, table.values())) <= {str}:
         _KEYS.update(table)
 
 
