@@ -575,7 +575,10 @@ class _Updater:
             with Pool() as pool:
                 survey, first = self._read_all(pool, todo, reads, table)
                 self.tick(IndexProgress(0, 0, phase="stories"))  # (no count to show)
-                save_word_keys()  # for the next updates' story passes
+                # for the next updates' story passes; in a worker, which has wordfreq's
+                # list loaded already and a core to spare (this process would grow by
+                # the list's ~35 MB right before its peak, the story pass)
+                pool.executor.submit(save_word_keys)
                 where = {i: (r.spool, o) for r in reads if r.spool for i, o in r.offsets.items()}
                 for read in reads:
                     read.offsets = {}  # ``where`` has them (at 100k the pass needs the room)
