@@ -263,8 +263,13 @@ def _frequency_folder() -> Path:
 
 
 def _wordfreq_version() -> str:
+    return package_version("wordfreq")
+
+
+def package_version(dist: str) -> str:
+    """An installed distribution's version, for naming cache files made from its data."""
     try:
-        return metadata.version("wordfreq")
+        return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return "unknown"
 

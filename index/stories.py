@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from .files import replace_file
-from .lexical import STOPWORDS, rarity, stem
+from .lexical import STOPWORDS, package_version, rarity, stem
 from .model import Article, Story
 
 BODY_WORDS = 400  # content words of body text that describe the event
@@ -118,7 +118,7 @@ KEY_TABLE_WORDS = 30_000  # the commonest English words whose keys are kept on d
 
 def save_word_keys() -> None:
     """Keep the keys of the commonest English words in the cache folder, once (a build
-    calls this: ~0.5 s).  A one-file update profiles ~30 stored articles in a fresh
+    calls this: ~0.7 s).  A one-file update profiles ~30 stored articles in a fresh
     process, and stemming their ~3,000 distinct words from cold took ~60 ms of it;
     reading the table back takes ~10 ms (``load_word_keys``)."""
     path = _key_table()
@@ -135,29 +135,30 @@ def save_word_keys() -> None:
 
 
 def load_word_keys() -> None:
-    """Fill this process' word -> key cache from the saved table, if there is one."""
+    """Fill this process' word -> key cache from the saved table, if there is one (once:
+    the app's process runs many updates)."""
+    global _KEYS_LOADED
+    if _KEYS_LOADED:
+        return
     try:
         table = json.loads(_key_table().read_bytes())
     except (OSError, ValueError):
         return
     if isinstance(table, dict) and set(map(type, table.values())) <= {str}:
         _KEYS.update(table)
+        _KEYS_LOADED = True
+
+
+_KEYS_LOADED = False
 
 
 def _key_table() -> Path:
     """Named after what decides a key: the stemmer, the word list and the stopwords."""
-    from importlib.metadata import PackageNotFoundError, version
-
     from .paths import cache_root
 
-    def of(dist: str) -> str:
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            return "unknown"
-
     stop = hashlib.blake2b(" ".join(sorted(STOPWORDS)).encode(), digest_size=4).hexdigest()
-    name = f"keys-{of('whoosh-reloaded')}-{of('wordfreq')}-{stop}-{KEY_TABLE_WORDS}.json"
+    versions = f"{package_version('whoosh-reloaded')}-{package_version('wordfreq')}"
+    name = f"keys-{versions}-{stop}-{KEY_TABLE_WORDS}.json"
     return cache_root() / "words" / name
 
 
