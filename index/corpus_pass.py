@@ -100,7 +100,7 @@ def _attach(
     articles: Any,
     changed_ids: Collection[str],
     model: StoryModel,
-    tick: Progress = lambda done, total: None,
+    tick: Progress,
 ) -> dict[str, dict[str, str]]:
     """Story of each changed article, from grouping it with its nearest neighbours only.
 

@@ -500,15 +500,15 @@ class _Updater:
             raise
         remember_scan(self.manifest, self.scan_state)
         changed = set(self.added) | set(self.updated) | set(self.removed)
-        if finalized or (marked and not changed and not fresh and due == set()):
-            self.manifest.set_meta(REGROUP, "")  # (files touched, their bytes the same)
-        elif changed or fresh or due != set():
+        if not finalized and (changed or fresh or left):
             if due is not None:
                 due |= changed
                 keep = "*" if len(due) > REGROUP_MAX else json.dumps(sorted(due))
                 self.manifest.set_meta(REGROUP, keep)
             self.tick(IndexProgress(0, 0, phase="stories"))
             self._corpus_pass(due if due is not None else changed, full=due is None)
+            self.manifest.set_meta(REGROUP, "")
+        elif marked:  # a first build wrote its stories, or the touched files were the same
             self.manifest.set_meta(REGROUP, "")
         self.manifest.save_snapshot(files)  # what the next run reads instead of every row
         return IndexReport(
