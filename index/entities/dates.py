@@ -9,6 +9,7 @@ full match, so text without dates costs one regex scan.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .cues import MONTHS, WEEKDAYS
 
@@ -21,8 +22,11 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 _WEEKDAY = r"(?:" + "|".join(WEEKDAYS) + r")"
 
-# Charset-first, so the regex engine skips most positions without trying a branch.
-_ANCHOR = re.compile(r"[JFMASONDTW][a-z]{2}|[12]\d\d\d")
+# Charset-first, so the regex engine skips most positions without trying a branch;
+# the second letters keep most capitalised words ("The", "Minister") out of the loop.
+_ANCHOR = re.compile(
+    r"[JFMASONDTW](?:an|eb|a[ry]|pr|u[nl]|ug|ep|ct|ov|ec|on|ue|ed|hu|ri|at|un)|[12]\d\d\d"
+)
 _ANCHOR_WORDS = frozenset(
     "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun".split()
 )
@@ -40,6 +44,7 @@ _PREP_BEFORE = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def normalise_date(text: str) -> str:
     """ISO ``yyyy-mm-dd`` / ``yyyy-mm`` when the text says enough, else the text itself."""
     words = re.findall(r"[A-Za-z]+|\d+", text)

@@ -45,6 +45,7 @@ def slug(key: str) -> str:
     return re.sub(r"[^\w]+", "-", key).strip("-") or "x"
 
 
+@lru_cache(maxsize=65536)
 def make_id(type_: str, key: str) -> str:
     """Stable entity id: ``type:slug`` ("gpe:north-korea", "person:lee-jong-sup")."""
     return f"{type_.lower()}:{slug(key)}"

@@ -410,6 +410,18 @@ class Recogniser:
         self, text, seg, atoms: list[Atom], upper, out: SegmentScan, possessor: Entry | None
     ):
         n = len(atoms)
+        if n == 1:  # most pieces: one word, so no title before a name, no "X of Y" head
+            a = atoms[0]
+            if a.gaz is None and a.text in HEADS:
+                if HEADS[a.text] != "GPE":
+                    self._named(text, seg, atoms, (0, HEADS[a.text]), out, possessor)
+                else:
+                    self._emit(text, seg, atoms, "GPE", "head", out)
+            elif a.gaz is None:
+                self._unknown(text, seg, atoms, upper, out)
+            else:
+                self._plain(text, seg, atoms, upper, out)
+            return
         title_at = -1
         for i, a in enumerate(atoms):
             if a.text in TITLES and a.gaz is None:

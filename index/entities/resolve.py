@@ -411,11 +411,19 @@ def _confirm_unknown(
             and len(u.text.split()) > 1
         ):
             pending.extend(_sub_spans(u, known, edge, corpus))
+    keys: dict[str, tuple[str, str]] = {}  # an article repeats its unknown words
+    person_hit: dict[str, int | None] = {}
     for u in pending:
-        key = entity_key(u.text)
+        both = keys.get(u.text)
+        if both is None:
+            both = keys[u.text] = (
+                entity_key(u.text),
+                " ".join(core_parts(person_parts(u.text))),
+            )
+        key = both[0]
         hit = known.get(key)
         if hit is None and key not in corpus:
-            key = " ".join(core_parts(person_parts(u.text)))
+            key = both[1]
         if hit is None and key in corpus and " " in key:
             u.type, u.evidence = corpus[key], "corpus"
             typed.append(u)
@@ -431,20 +439,9 @@ def _confirm_unknown(
                 )
             hit = acronyms[u.text]
         elif hit is None:
-            parts = person_parts(u.text)
-            core = core_parts(parts)
-            short = short_form(core)
-            if short is not None:
-                roots = set(edge.get(short, ()))
-            else:
-                roots = {
-                    r
-                    for r, f in fulls
-                    if spelling_variant(parts, f)
-                    or (core == core_parts(f) and _same_initials(parts, f))
-                }
-            if len(roots) == 1:
-                hit = first_of[roots.pop()]
+            if u.text not in person_hit:
+                person_hit[u.text] = _person_hit(u.text, edge, fulls, first_of)
+            hit = person_hit[u.text]
         if hit is None:
             continue
         u.type = typed[hit].type
@@ -454,12 +451,36 @@ def _confirm_unknown(
         uf.union(hit, len(typed) - 1)
 
 
+def _person_hit(
+    text: str,
+    edge: dict[tuple[str, str], set[int]],
+    fulls: list[tuple[int, tuple[str, ...]]],
+    first_of: dict[int, int],
+) -> int | None:
+    """The one person of the article an unknown name points at (a surname, a given
+    name, a spelling variant), as the index of its first mention; else None."""
+    parts = person_parts(text)
+    core = core_parts(parts)
+    short = short_form(core)
+    if short is not None:
+        roots = set(edge.get(short, ()))
+    else:
+        roots = {
+            r
+            for r, f in fulls
+            if spelling_variant(parts, f) or (core == core_parts(f) and _same_initials(parts, f))
+        }
+    return first_of[roots.pop()] if len(roots) == 1 else None
+
+
 def _entity(members: list[Cand]) -> ArticleEntity:
-    if len(members) == 1:
+    if len(members) == 1:  # most entities: named once
         type_ = members[0].type
+        forms = Counter()
+        forms[members[0].text] = 1
     else:
         type_ = Counter(c.type for c in members).most_common(1)[0][0]
-    forms = Counter(c.text for c in members)
+        forms = Counter(c.text for c in members)
     gaz = [c for c in members if c.entry is not None and not c.literal]
     if type_ == "DATE":
         canonical = normalise_date(members[0].text)
@@ -496,6 +517,8 @@ def _entity(members: list[Cand]) -> ArticleEntity:
 
 
 def _most_complete(members: list[Cand]) -> str:
+    if len(members) == 1:
+        return members[0].text
     counts = Counter(c.text for c in members if c.type == "PERSON")
     order = {c.text: n for n, c in reversed(list(enumerate(members)))}
 
@@ -507,6 +530,8 @@ def _most_complete(members: list[Cand]) -> str:
 
 
 def _longest_name(members: list[Cand]) -> str:
+    if len(members) == 1:
+        return members[0].text
     counts = Counter(c.text for c in members)
     order = {c.text: n for n, c in reversed(list(enumerate(members)))}
 
