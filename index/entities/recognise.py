@@ -168,9 +168,10 @@ class Recogniser:
         raw: list[Atom] = []
         gaz_starts = {g[0] for g in gaz}
         for tid, m in enumerate(TOKEN_RE.finditer(text, skip_to)):
-            s, e, t = m.start(), m.end(), m.group()
+            s, e = m.span()
             if s and text[s - 1].isalnum():
                 continue  # inside a word ("McDonald" is one token, not "Donald")
+            t = m.group()
             if t in STOP_CAPS and s not in gaz_starts:
                 continue  # "The", "But": never part of a name; the gap they leave breaks runs
             last = t[-1]
@@ -300,7 +301,6 @@ class Recogniser:
             self._outside_runs(text, seg, gaz, [], out)
             return
         upper = _LazyUpper(text)
-        date_starts = [(ds, de) for ds, de in dates]
         start_count = len(out.cands)
         run: list[Atom] = []
         for a in atoms:
@@ -308,10 +308,10 @@ class Recogniser:
                 continue  # "The", "But", "He": the commonest run of all
             run.append(a)
             if a.gap == "break":
-                self._run(text, seg, run, date_starts, upper, out)
+                self._run(text, seg, run, dates, upper, out)
                 run = []
         if run:
-            self._run(text, seg, run, date_starts, upper, out)
+            self._run(text, seg, run, dates, upper, out)
         self._outside_runs(text, seg, gaz, atoms, out)
         self._parentheticals(text, seg, out, start_count)
         if _title_case(text):
@@ -664,7 +664,9 @@ class Recogniser:
             if a.text in NAME_SUFFIXES:
                 atoms = atoms[: k + 1]
                 break
-        if not all(self._name_like(a) for a in atoms) or len(atoms) > 5:
+        if len(atoms) > 5 or not (
+            self._name_like(first) if len(atoms) == 1 else all(map(self._name_like, atoms))
+        ):
             return
         if len(atoms) == 1 and sent_start and self.common.get(first.text.lower(), 0) >= 4.0:
             # "Following ...", "Regarding ...": a capitalised common word, unless the
