@@ -67,6 +67,7 @@ from .build import (
     remove_leftovers,
     restyle,
     write_chunk,
+    write_units,
 )
 from .columns import ColumnView
 from .dates import DateSurvey
@@ -588,8 +589,8 @@ class _Updater:
                 self.done, self.total = 0, len(where)
                 del table, survey, where, first
                 self.tick(IndexProgress(0, self.total, phase="indexing"))
-                for read, segment, tmp in self._write_all(pool, reads, values):
-                    outcomes = read.outcomes
+                for group, segment, tmp in self._write_all(pool, reads, values):
+                    outcomes = [o for read in group for o in read.outcomes]
                     put = [self._entry(o, entries.get(o.path)) for o in outcomes]
                     for outcome in outcomes:
                         self._account(outcome, entries.get(outcome.path))
@@ -649,29 +650,32 @@ class _Updater:
         return survey, first
 
     def _write_all(self, pool: Pool, reads: list[Read], values: dict) -> Iterator[tuple]:
-        """Step 2 of ``_build_once``: (read, segment, its temp dir) as each chunk is written."""
+        """Step 2 of ``_build_once``: (reads, segment, its temp dir) as each group of
+        reads (``write_units``) is written."""
         import queue as queue_mod
         from concurrent.futures import FIRST_COMPLETED, wait
 
         schema = self.ix.schema
         pending = {}
-        for read in reads:
-            if read.spool is None:  # nothing but skipped files
-                yield read, None, None
+        for unit in write_units([read.docs for read in reads]):
+            group = [reads[i] for i in unit]
+            spools = [read.spool for read in group if read.spool]
+            if not spools:  # nothing but skipped files
+                yield group, None, None
                 continue
-            ids = (i for o in read.outcomes for i in o.written)
+            ids = (i for read in group for o in read.outcomes for i in o.written)
             mine = {i: values[i] for i in ids if i in values}
-            pending[pool.executor.submit(write_chunk, str(self.gdir), schema, read.spool, mine)] = (
-                read
-            )
+            task = pool.executor.submit(write_chunk, str(self.gdir), schema, spools, mine)
+            pending[task] = group
         while pending:
             finished, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
             self._drain(pool.queue, queue_mod)
             for future in finished:
-                read = pending.pop(future)
+                group = pending.pop(future)
                 segment, tmp = future.result()
-                read.spool = None  # write_chunk removed it
-                yield read, segment, tmp
+                for read in group:
+                    read.spool = None  # write_chunk removed it
+                yield group, segment, tmp
         self._drain(pool.queue, queue_mod)
 
     def _run_pool(self, todo: list[list[Job]], done: set[int], entries: LazyEntries) -> None:
