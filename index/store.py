@@ -725,12 +725,15 @@ class _Updater:
             self._tick(path)
 
     def _drain(self, q: Any, queue_mod: Any, phase: str = "indexing") -> None:
+        """Progress from the workers: each message lists the files one has done."""
         while True:
             try:
-                path = q.get_nowait()
+                paths = q.get_nowait()
             except (queue_mod.Empty, OSError, ValueError):
                 return
-            self._tick(path, phase)
+            if paths:
+                self.done += len(paths) - 1
+                self._tick(paths[-1], phase)
 
     def _account(self, outcome: Outcome, entry: FileEntry | None) -> list[str]:
         """Count what a file's outcome did; returns old document ids to delete."""
