@@ -31,6 +31,7 @@ from .files import replace_file
 FILENAME = "manifest.sqlite"
 SNAPSHOT = "manifest.snapshot"
 TRACK_MAX = 10_000  # changed files a manifest follows to patch its snapshot (else re-read)
+LOOKUPS_MAX = 1_000  # excluded files looked up one by one; more: one pass over the table
 
 
 @dataclass
@@ -94,8 +95,12 @@ class Manifest:
         (usually few: the changed ones), so 100k unchanged files cost no Python loop.
         """
         snap = self.snapshot()
+        many = len(excluded) > LOOKUPS_MAX  # (a first build excludes every file it finds)
         if snap is not None:
             reasons = [(p, r) for p, r in snap.reasons.items() if p not in excluded]
+            if many:
+                counts = zip(snap.paths, snap.counts.tolist(), strict=True)
+                return sum(n for p, n in counts if p not in excluded), reasons
             total = sum(snap.counts)
             for path in excluded:
                 row = self.db.execute(
@@ -109,6 +114,9 @@ class Manifest:
             if _dec(p) not in excluded
         ]
         try:  # JSON1 is built into SQLite since 3.38
+            if many:
+                rows = self.db.execute("SELECT path, json_array_length(ids) FROM files")
+                return sum(n for p, n in rows if _dec(p) not in excluded), reasons
             total = self.db.execute("SELECT total(json_array_length(ids)) FROM files").fetchone()[0]
             for path in excluded:
                 row = self.db.execute(

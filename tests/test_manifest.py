@@ -206,3 +206,45 @@ def test_snapshot_diff_equals_a_comparison_by_path():
     snap = Snapshot(["/c/a.json"], array("q", [1]), array("q", [1]), array("L", [1]), {})
     unstattable = array("q", [1, -1])  # a file that could not be stat'ed: rows decide
     assert snap.diff(["/c/a.json", "/c/b.json"], unstattable, unstattable) is None
+
+
+def test_counts_of_unchanged_files_are_the_same_looked_up_or_summed(tmp_path, monkeypatch):
+    """A first build excludes every file it finds from the unchanged count: those are
+    summed in one pass over the table instead of one lookup each (100k lookups cost
+    ~0.8 s of a 100k build's scan); both ways give the same count and skip reasons."""
+    import index.manifest as manifest_mod
+
+    folder = tmp_path / "c"
+    paths = make_corpus(folder, 8)
+    (folder / "empty.txt").write_text("")
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        gdir = lib._gen_dir
+    names = [str(p) for p in paths]
+    cases = [set(), set(names[:3]), set(names), {str(folder / "new.json"), names[0]}]
+
+    def summaries(manifest: Manifest) -> list:
+        out = []
+        for limit in (0, 10**9):  # every exclusion summed / every one looked up
+            monkeypatch.setattr(manifest_mod, "LOOKUPS_MAX", limit)
+            out.append([manifest.summaries_except(case) for case in cases])
+        return out
+
+    manifest = Manifest(gdir)
+    try:
+        assert manifest.snapshot() is not None
+        summed, looked_up = summaries(manifest)
+        assert summed == looked_up
+        assert [total for total, _ in summed] == [8, 5, 0, 7]
+        assert [len(reasons) for _, reasons in summed] == [1, 1, 1, 1]  # the empty file
+        manifest.write([FileEntry(str(folder / "x.json"), 9, 9, "h", ("x1",))], (), 1)
+        fresh = Manifest(gdir)  # no snapshot matches now: the rows are read
+        try:
+            assert fresh.snapshot() is None
+            summed, looked_up = summaries(fresh)
+            assert summed == looked_up
+            assert [total for total, _ in summed] == [9, 6, 1, 8]
+        finally:
+            fresh.close()
+    finally:
+        manifest.close()
