@@ -1132,6 +1132,16 @@ def story_id(first_article_id: str) -> str:
 
 
 def _story(table: ProfileTable, members: list[int], centrality: list[float]) -> Story:
+    if len(members) == 1:  # most stories: one article
+        i = members[0]
+        day = table.dates[i]
+        return Story(
+            id=story_id(table.ids[i]),
+            label=_label(table.titles[i], table.leads[i]),
+            article_ids=(table.ids[i],),
+            date=Date.fromordinal(day).isoformat() if day is not None else None,
+        )
+
     def when(i: int) -> tuple[int, str]:
         d = table.dates[i]
         return (d if d is not None else 10**9, table.ids[i])
@@ -1147,10 +1157,12 @@ def _story(table: ProfileTable, members: list[int], centrality: list[float]) -> 
     )
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _label(title: str, lead: str, limit: int = 80) -> str:
     """A headline-like phrase: the most central article's title, else its first words."""
-    text = title.strip() or lead.strip()
-    text = re.sub(r"\s+", " ", text)
+    text = _SPACES.sub(" ", title.strip() or lead.strip())
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
