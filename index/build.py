@@ -47,7 +47,7 @@ TMP_PREFIX = ".seg-"
 
 _progress_queue: Any = None
 _parent_pid: int | None = None
-PROGRESS_EVERY = 0.1  # seconds between a worker's progress messages
+PROGRESS_INTERVAL = 0.1  # seconds between a worker's progress messages
 _done_paths: list[str] = []  # files done since the last message
 _last_sent = 0.0
 
@@ -117,7 +117,7 @@ def _report(path: str | None) -> None:
     if path is not None:
         _done_paths.append(path)
     now = time.monotonic()
-    if _done_paths and (path is None or now - _last_sent >= PROGRESS_EVERY):
+    if _done_paths and (path is None or now - _last_sent >= PROGRESS_INTERVAL):
         _progress_queue.put(_done_paths.copy())
         _done_paths.clear()
         _last_sent = now

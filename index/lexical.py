@@ -187,7 +187,7 @@ class Frequencies:
     def _open(self) -> _SortedWords | None:
         with self._lock:
             if self._sorted is None and self._dict is None:
-                path = self._folder() / f"en-best-{_wordfreq_version()}-{sys.byteorder}.bin"
+                path = self._folder() / f"en-best-{package_version('wordfreq')}-{sys.byteorder}.bin"
                 self._sorted = _SortedWords.read(path)
                 if self._sorted is None:  # first use here, or damaged: make it
                     self._sorted = _SortedWords.write(path, self._load_dict())
@@ -260,10 +260,6 @@ def _frequency_folder() -> Path:
     from .paths import cache_root
 
     return cache_root() / "words"
-
-
-def _wordfreq_version() -> str:
-    return package_version("wordfreq")
 
 
 def package_version(dist: str) -> str:

@@ -529,8 +529,8 @@ class _Updater:
             return (path, None, self._NOTHING)
         return (path, entry.hash or None, dict(zip(entry.ids, entry.hashes, strict=False)))
 
-    def _tick(self, path: str, phase: str = "indexing") -> None:
-        self.done += 1
+    def _tick(self, path: str, phase: str = "indexing", files: int = 1) -> None:
+        self.done += files
         self.tick(IndexProgress(self.done, self.total, path, phase))
 
     def _index_parallel(
@@ -732,8 +732,7 @@ class _Updater:
             except (queue_mod.Empty, OSError, ValueError):
                 return
             if paths:
-                self.done += len(paths) - 1
-                self._tick(paths[-1], phase)
+                self._tick(paths[-1], phase, len(paths))
 
     def _account(self, outcome: Outcome, entry: FileEntry | None) -> list[str]:
         """Count what a file's outcome did; returns old document ids to delete."""
