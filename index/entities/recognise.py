@@ -18,6 +18,7 @@ the same article confirms the name elsewhere ("Hamada" after "Yasukazu Hamada").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .cues import (
@@ -91,6 +92,11 @@ _LITERAL_BEFORE = frozenset(
 )
 
 
+# what a lone unknown capitalised word is (Recogniser._word_kind)
+_SPECIAL, _NOT_NAME, _NAME, _COMMON_NAME = range(4)
+_KINDS_MAX = 200_000
+
+
 @dataclass(slots=True)
 class Cand:
     """A mention candidate inside one segment (paragraph index, -1 = title)."""
@@ -137,6 +143,7 @@ class Recogniser:
         self.auto = gaz.automaton
         self.entries = gaz.entries
         self.common = gaz.common
+        self._kinds: dict[str, int] = {}  # word -> _word_kind
 
     # -- gazetteer ------------------------------------------------------------------
 
@@ -201,8 +208,11 @@ class Recogniser:
             return raw
         atoms = self._merge_gazetteer(text, raw, gaz) if gaz else raw
         for a, b in zip(atoms, atoms[1:], strict=False):
-            if b.start - a.end == 1 and text[a.end] == " ":
-                a.gap = "space"  # the commonest gap, decided without a call
+            n = b.start - a.end
+            if n == 1 and text[a.end] == " ":
+                a.gap = "space"  # the commonest gaps, decided without a call
+            elif n > 15 or n <= 0:
+                a.gap = "break"
             else:
                 a.gap = self._gap(text, a, b)
         return atoms
@@ -230,27 +240,27 @@ class Recogniser:
         return out
 
     def _merge_gazetteer(self, text, raw: list[Atom], gaz) -> list[Atom]:
-        by_start: dict[int, tuple[int, Entry]] = {gs: (ge, entry) for gs, ge, entry in gaz}
-        out: list[Atom] = []
-        i = 0
-        while i < len(raw):
+        """The atoms a gazetteer name spans become one atom carrying its entry (in place:
+        most names are one atom, which just gets the entry)."""
+        starts = [a.start for a in raw]
+        n = len(raw)
+        for gs, ge, entry in reversed(gaz):  # right to left: indices stay valid
+            i = bisect_left(starts, gs)
+            if i == n or starts[i] != gs:
+                continue
             a = raw[i]
-            hit = by_start.get(a.start)
-            if hit is not None:
-                ge, entry = hit
-                j = i
-                while j < len(raw) and raw[j].end < ge:
-                    j += 1
-                if j < len(raw) and raw[j].end == ge:
-                    last = raw[j]
-                    out.append(
-                        Atom(a.start, ge, text[a.start : ge], last.poss, entry, a.part_of_token)
-                    )
-                    i = j + 1
-                    continue
-            out.append(a)
-            i += 1
-        return out
+            if a.end == ge:
+                a.gaz = entry
+                continue
+            j = i
+            while j < n and raw[j].end < ge:
+                j += 1
+            if j < n and raw[j].end == ge:
+                merged = Atom(gs, ge, text[gs:ge], raw[j].poss, entry, a.part_of_token)
+                raw[i : j + 1] = [merged]
+                del starts[i + 1 : j + 1]
+                n = len(raw)
+        return raw
 
     def _gap(self, text: str, a: Atom, b: Atom) -> str:
         n = b.start - a.end
@@ -304,8 +314,12 @@ class Recogniser:
         start_count = len(out.cands)
         run: list[Atom] = []
         for a in atoms:
-            if a.gap == "break" and not run and a.gaz is None and a.text in STOP_CAPS:
-                continue  # "The", "But", "He": the commonest run of all
+            if a.gap == "break" and not run:  # a run of one word: most runs
+                if a.gaz is None and a.text in STOP_CAPS:
+                    continue  # "The", "But", "He": the commonest run of all
+                if not dates or not any(ds <= a.start < de for ds, de in dates):
+                    self._one(text, seg, a, upper, out)
+                continue
             run.append(a)
             if a.gap == "break":
                 self._run(text, seg, run, dates, upper, out)
@@ -398,6 +412,58 @@ class Recogniser:
             pieces.append(cur)
         for i, piece in enumerate(pieces):
             self._piece(text, seg, piece, upper, out, qualifiers.get(i))
+
+    def _one(self, text, seg, a: Atom, upper, out: SegmentScan) -> None:
+        """``_piece`` of a one-word run, its commonest case (an unknown capitalised word
+        that could be a name) decided without building pieces or asking twice what the
+        word itself is (``_word_kind``)."""
+        if a.gaz is not None or a.text in HEADS:
+            self._piece(text, seg, [a], upper, out, None)
+            return
+        t = a.text
+        kind = self._kinds.get(t)
+        if kind is None:
+            if len(self._kinds) >= _KINDS_MAX:
+                self._kinds.clear()
+            kind = self._kinds[t] = self._word_kind(t)
+        if kind == _SPECIAL:
+            self._unknown(text, seg, [a], upper, out)
+            return
+        if kind == _NOT_NAME:
+            return
+        s = a.start
+        sent_start = self._sentence_start(text, s)
+        if sent_start and kind == _COMMON_NAME:
+            out.cands.append(
+                Cand(seg, s, a.end, t, None, None, "sentence-start", sent_start=True, words=(t,))
+            )
+            return
+        before = text[max(0, s - 30) : s]
+        m = _PREV_WORD.search(before)
+        if (
+            m
+            and m.group(1).lower() in SINGLE_NAME_CUES
+            and not before.rstrip().endswith((".", ";"))
+        ):
+            type_, evidence = "PERSON", "cue-before"
+        elif text[a.end : a.end + 8].lstrip().startswith("region"):
+            type_, evidence, sent_start = "LOC", "region", False
+        else:
+            type_, evidence = None, "unknown"
+        out.cands.append(
+            Cand(seg, s, a.end, t, type_, None, evidence, sent_start=sent_start, words=(t,))
+        )
+
+    def _word_kind(self, t: str) -> int:
+        """What a lone unknown capitalised word is, whatever its context (see ``_one``)."""
+        if t.isupper() and t.isalpha() and len(t) >= 2 and "." not in t:
+            return _SPECIAL  # an acronym, or shouting
+        product = _PRODUCT.match(t)
+        if product and self.common.get(product.group(1).lower(), 0) < 3.5:
+            return _SPECIAL
+        if not (_NAME_ATOM.match(t) or t in NAME_SUFFIXES):
+            return _NOT_NAME
+        return _COMMON_NAME if self.common.get(t.lower(), 0) >= 4.0 else _NAME
 
     def _joins(self, cur: list[Atom]) -> bool:
         """Does a connector ("of", "for", "on") continue this name?"""
@@ -875,15 +941,16 @@ def _title_case(text: str) -> bool:
     return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
 
 
-_UPPER = re.compile(r"[A-Z]")
-_LOWER = re.compile(r"[a-z]")
+# bytes.translate deletes all but A-Z (a-z): counting letters in C, ~15x a regex findall
+_NOT_UPPER = bytes(c for c in range(256) if not 65 <= c <= 90)
+_NOT_LOWER = bytes(c for c in range(256) if not 97 <= c <= 122)
 
 
 def _mostly_upper(text: str) -> bool:
     """A headline or label in capitals ("SEE ALSO:"): its words are not acronyms."""
-    sample = text[:300]
-    up = len(_UPPER.findall(sample))
-    return up >= 4 and up > 1.5 * len(_LOWER.findall(sample))
+    sample = text[:300].encode("ascii", "ignore")  # the ASCII letters are what count
+    up = len(sample.translate(None, _NOT_UPPER))
+    return up >= 4 and up > 1.5 * len(sample.translate(None, _NOT_LOWER))
 
 
 class _LazyUpper:
