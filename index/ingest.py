@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .entities import canonical_entities
+from .load import LoadError, read_bytes
 from .model import Article, Skipped
 from .pipeline import load_file
 from .schema import document
@@ -40,10 +41,21 @@ class FileResult:
 
 
 def file_hash(path: str | os.PathLike) -> str:
-    h = hashlib.blake2b(digest_size=16)
+    h = _hasher()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
+    return h.hexdigest()
+
+
+def _hasher() -> Any:
+    return hashlib.blake2b(digest_size=16)
+
+
+def _digest(data: bytes) -> str:
+    """``file_hash`` of a file whose bytes are ``data``."""
+    h = _hasher()
+    h.update(data)
     return h.hexdigest()
 
 
@@ -67,7 +79,11 @@ def parse_file(
     them for the story pass while they are at hand)."""
     try:
         size, mtime_ns = stat_key(path)
-        digest = file_hash(path)
+        try:
+            data: bytes | None = read_bytes(path)  # read once: hashed, then parsed
+        except LoadError:
+            data = None  # too large, empty...: hashed apart, the loader says why
+        digest = file_hash(path) if data is None else _digest(data)
     except OSError as exc:
         return FileResult(path, -1, -1, "", reason=f"cannot read: {exc.strerror or exc}")
     result = FileResult(path, size, mtime_ns, digest)
@@ -75,7 +91,7 @@ def parse_file(
         result.unchanged = True  # caller keeps the indexed documents
         return result
     try:
-        loaded = load_file(path)
+        loaded = load_file(path, data)
     except Exception as exc:  # noqa: BLE001 - never let one file abort a whole corpus
         loaded = Skipped(path, f"could not be read ({type(exc).__name__}: {exc})")
     if isinstance(loaded, Skipped):

@@ -310,8 +310,11 @@ def open_source(path: str | os.PathLike) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def read_file(path: str | os.PathLike) -> Loaded:
-    """Decode and parse one file; raises ``LoadError`` when nothing in it can be used."""
+def read_file(path: str | os.PathLike, data: bytes | None = None) -> Loaded:
+    """Decode and parse one file; raises ``LoadError`` when nothing in it can be used.
+
+    ``data``: the file's bytes when the caller has already read them with
+    ``read_bytes`` (the indexer hashes the same bytes it parses)."""
     path = Path(os.path.abspath(os.fspath(path)))
     try:
         path = Path(os.path.realpath(path, strict=True))
@@ -321,14 +324,15 @@ def read_file(path: str | os.PathLike) -> Loaded:
     fmt = FORMATS.get(suffix)
     if fmt is None:
         raise LoadError(f"not an article format ({suffix or 'no extension'})")
-    data = _read_bytes(path)
-    kind = binary_kind(data)
-    if kind:
-        label = "binary file (not text)"
-        raise LoadError(label if kind == "binary data" else f"{label}: looks like a {kind}")
+    if data is None:
+        data = read_bytes(path)
     name = str(path)
     encoding = ""
     if fmt == "rss":
+        kind = binary_kind(data)  # (``decode`` checks the other formats itself)
+        if kind:
+            label = "binary file (not text)"
+            raise LoadError(label if kind == "binary data" else f"{label}: looks like a {kind}")
         if not rss.looks_like_feed(data):
             what = "XML file" if suffix == ".xml" else "file"
             raise LoadError(f"{what} is not an RSS or Atom feed")
@@ -362,7 +366,9 @@ _PARSERS = {
 }
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """A source file's bytes, read-only; ``LoadError`` for what cannot be an article
+    (not a regular file, empty, larger than ``MAX_FILE_BYTES``, unreadable)."""
     try:
         with open_source(path) as fh:
             st = os.fstat(fh.fileno())

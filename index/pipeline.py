@@ -39,11 +39,12 @@ class FileReport:
         return bool(self.articles)
 
 
-def load_file_report(path: str | os.PathLike) -> FileReport:
-    """Every article in one file plus per-record skips (never raises for bad input)."""
+def load_file_report(path: str | os.PathLike, data: bytes | None = None) -> FileReport:
+    """Every article in one file plus per-record skips (never raises for bad input);
+    ``data``: the file's bytes, when the caller has read them (``read_bytes``)."""
     name = os.fspath(path)
     try:
-        loaded = read_file(path)
+        loaded = read_file(path, data)
     except LoadError as exc:
         return FileReport(name, skipped=(Skipped(name, str(exc)),))
     except RecursionError:
@@ -71,12 +72,12 @@ def load_file_report(path: str | os.PathLike) -> FileReport:
     return FileReport(real, tuple(articles), tuple(skipped))
 
 
-def load_file(path: str | os.PathLike) -> list[Article] | Skipped:
+def load_file(path: str | os.PathLike, data: bytes | None = None) -> list[Article] | Skipped:
     """Every article in one file, or why the file was skipped (never raises for bad input).
 
     Per-record skips of a partly readable file are dropped; use ``load_file_report``.
     """
-    result = load_file_report(path)
+    result = load_file_report(path, data)
     if result.articles:
         return list(result.articles)
     return result.skipped[0]
