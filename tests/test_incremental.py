@@ -702,3 +702,19 @@ def test_tiny_segments_of_uneven_sizes_are_merged_too():
         sizes = [n for i, n in enumerate(sizes) if i not in chosen] + ([merged] if chosen else [])
     assert sum(1 for n in sizes if n <= build.TINY_SEGMENT) < build.MERGE_AT
     assert sum(sizes) == 10_000 + sum(tiny) and sizes.count(5000) == 2
+
+
+def test_a_file_is_hashed_alike_whether_parsed_or_skipped_as_too_large(tmp_path, monkeypatch):
+    """The indexer hashes the bytes it parses; a file it will not parse is hashed by
+    streaming it.  Both must give the manifest the same hash, or a file that shrinks
+    below the size limit would look changed when it is not (and vice versa)."""
+    from index import ingest, load
+
+    path = write_json(tmp_path, 1)
+    parsed = ingest.parse_file(str(path))
+    assert parsed.docs and parsed.reason is None
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 10)
+    skipped = ingest.parse_file(str(path))
+    assert not skipped.docs and "large" in (skipped.reason or "")
+    assert parsed.hash == skipped.hash == ingest.file_hash(path)
+    assert ingest.parse_file(str(path), known_hash=parsed.hash).unchanged
