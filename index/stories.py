@@ -41,6 +41,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -98,14 +99,13 @@ def _words(text: str) -> list[str]:
     keys = _KEYS
     if len(keys) > 1_000_000:
         keys.clear()
-    out = []
-    for w in _WORD.findall(text.lower().replace("’", "'")):
-        key = keys.get(w)
-        if key is None:
-            key = keys[w] = _key(w)
-        if key:
-            out.append(key)
-    return out
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    found = list(map(keys.get, words))  # known words looked up in C
+    if None in found:
+        for i, key in enumerate(found):
+            if key is None:
+                found[i] = keys[words[i]] = _key(words[i])
+    return list(filter(None, found))  # "": a word that carries nothing
 
 
 def _key(word: str) -> str:
@@ -192,6 +192,7 @@ def _rarity(term: str) -> float:
     return 3.0 if term[0] == "=" else rarity(term)  # "=name": a canonical entity
 
 
+@lru_cache(maxsize=65536)  # canonical names recur across a corpus
 def _name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9 ]+", "", name.lower().replace("-", " ")).strip()
 
@@ -237,7 +238,12 @@ class ProfileTable:
         self.leads.append("" if p.title.strip() else p.lead)
         self.dates.append(p.date)
         for rows, terms in ((self._title, p.title_terms), (self._body, p.body_terms)):
-            rows.add([self._term_id(t) for t in terms], terms.values())
+            ids = list(map(self.vocab.get, terms))  # known terms looked up in C
+            if None in ids:
+                ids = [
+                    self._term_id(t) if i is None else i for t, i in zip(terms, ids, strict=True)
+                ]
+            rows.add(ids, terms.values())
 
     def _term_id(self, term: str, rare: float | None = None) -> int:
         i = self.vocab.get(term)
