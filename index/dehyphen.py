@@ -25,7 +25,9 @@ from .words import zipf
 
 # A single-hyphen token made of Latin letters, not part of a longer hyphen chain.
 _LETTERS = "A-Za-z\u00c0-\u024f"
-_CANDIDATE = re.compile(rf"(?<![\w\-\u2010\u2011])([{_LETTERS}]+)-([{_LETTERS}]+)(?![\w\-])")
+# (the first part possessive: a word not followed by a hyphen fails at once instead of
+# backtracking letter by letter; the matches are the same)
+_CANDIDATE = re.compile(rf"(?<![\w\-\u2010\u2011])([{_LETTERS}]++)-([{_LETTERS}]+)(?![\w\-])")
 _WORD = re.compile(rf"[{_LETTERS}]+")
 
 # Zipf thresholds (log10 of frequency per billion words).
@@ -94,15 +96,21 @@ def document_words(text: str) -> frozenset[str]:
 
 def clear_breaks(texts: list[str]) -> list[str]:
     """The joined forms of the clear typesetting breaks in the texts, in order."""
-    out = []
-    for text in texts:
-        if "-" not in text:
-            continue
-        for m in _CANDIDATE.finditer(text):
-            verdict = judge(m.group(1), m.group(2))
-            if verdict.action == "join":
-                out.append(verdict.joined)
-    return out
+    return _clear(texts, _candidates(texts))
+
+
+def _clear(texts: list[str], found: dict[str, list[re.Match[str]]]) -> list[str]:
+    return [
+        verdict.joined
+        for text in texts
+        for m in found.get(text, ())
+        if (verdict := judge(m.group(1), m.group(2))).action == "join"
+    ]
+
+
+def _candidates(texts: list[str]) -> dict[str, list[re.Match[str]]]:
+    """The hyphenated tokens of each distinct text that has any."""
+    return {t: list(_CANDIDATE.finditer(t)) for t in texts if "-" in t}
 
 
 class Dehyphenator:
@@ -114,7 +122,8 @@ class Dehyphenator:
 
     def __init__(self, texts: list[str]) -> None:
         self._texts = texts
-        self._joined = clear_breaks(texts)
+        self._found = _candidates(texts)  # found once, for the evidence and for ``fix``
+        self._joined = _clear(texts, self._found)
         self._words: frozenset[str] | None = None
         self.noisy = len(self._joined) >= _NOISY_DOC
 
@@ -136,7 +145,15 @@ class Dehyphenator:
         """The text with typesetting hyphens joined."""
         if "-" not in text:
             return text
-        return _CANDIDATE.sub(self._replace, text)
+        found = self._found.get(text)
+        if found is None:  # not one of the document's texts
+            return _CANDIDATE.sub(self._replace, text)
+        out, last = [], 0
+        for m in found:
+            out += (text[last : m.start()], self._replace(m))
+            last = m.end()
+        out.append(text[last:])
+        return "".join(out)
 
 
 def dehyphenate(text: str) -> str:

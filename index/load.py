@@ -314,12 +314,16 @@ def read_file(path: str | os.PathLike, data: bytes | None = None) -> Loaded:
     """Decode and parse one file; raises ``LoadError`` when nothing in it can be used.
 
     ``data``: the file's bytes when the caller has already read them with
-    ``read_bytes`` (the indexer hashes the same bytes it parses)."""
-    path = Path(os.path.abspath(os.fspath(path)))
-    try:
-        path = Path(os.path.realpath(path, strict=True))
-    except OSError as exc:
-        raise LoadError(_os_reason(exc, path)) from None
+    ``read_bytes`` from ``path`` as a corpus walk gives it, resolved (the indexer
+    hashes the same bytes it parses; resolving 100k paths again costs seconds)."""
+    if data is None:
+        path = Path(os.path.abspath(os.fspath(path)))
+        try:
+            path = Path(os.path.realpath(path, strict=True))
+        except OSError as exc:
+            raise LoadError(_os_reason(exc, path)) from None
+    else:
+        path = Path(path)
     suffix = path.suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
