@@ -8,6 +8,7 @@ Comparison -> widgets.  Nothing here imports Whoosh or Textual, so every layer
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +63,7 @@ class Article:
 
     @property
     def body(self) -> str:
-        return "\n\n".join(self.paragraphs)
+        return join_paragraphs(self.paragraphs)
 
     @property
     def word_count(self) -> int:
@@ -85,6 +86,11 @@ class Article:
         values["paragraphs"] = tuple(values.get("paragraphs") or ())
         values["subheadings"] = tuple(values.get("subheadings") or ())
         return cls(**values)
+
+
+def join_paragraphs(paragraphs: Sequence[str]) -> str:
+    """An article's body: its paragraphs, a blank line apart."""
+    return "\n\n".join(paragraphs)
 
 
 def content_hash(data: bytes | str) -> str:

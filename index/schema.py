@@ -20,7 +20,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
 
 from . import whoosh_patches  # noqa: F401  (performance fixes, applied on import)
 from .analysis import FastText
-from .model import Article
+from .model import Article, join_paragraphs
 
 SCHEMA_VERSION = 1
 TITLE_BOOST = 2.0
@@ -63,12 +63,21 @@ def path_key(path: str) -> str:
 
 
 def pack_article(article: Article) -> bytes:
-    data = json.dumps(article.to_dict(), ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(data.encode("utf-8", "surrogatepass"), 6)
+    data = article.to_dict()
+    if article.raw == article.body:
+        # most articles: the source text was clean already, so it is not stored twice
+        # (half the JSON to write and compress)
+        del data["raw"]
+        data["raw_is_body"] = True
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 6)
 
 
 def unpack_article(blob: bytes) -> Article:
-    return Article.from_dict(json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass")))
+    data = json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+    if data.pop("raw_is_body", False):
+        data["raw"] = join_paragraphs(data.get("paragraphs") or ())
+    return Article.from_dict(data)
 
 
 def parse_date(value: str | None) -> datetime | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -165,3 +166,25 @@ def test_disk_full_is_reported_plainly(tmp_path, monkeypatch):
     with Library.open([tmp_path / "c"], tmp_path / "ix") as lib:
         with pytest.raises(IndexUnwritable, match="disk full"):
             lib.update()
+
+
+def test_an_article_whose_source_was_clean_is_stored_once_and_comes_back_whole(tmp_path):
+    """Most JSON articles need no cleaning: their raw text is their body.  The index
+    keeps it once, and still gives the raw text back (``reader show --raw``)."""
+    import zlib
+
+    from index.schema import pack_article, unpack_article
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    text = "The ferry resumed service on Monday.\n\nPassengers queued from dawn."
+    rec = {"title": "Ferry resumes", "text": text, "outlet": "Harbour Post"}
+    (folder / "a.json").write_text(json.dumps(rec), encoding="utf-8")
+    article = load_file(folder / "a.json")[0]
+    assert article.raw == article.body == text
+    stored = zlib.decompress(pack_article(article)).decode()
+    assert stored.count("Passengers queued") == 1
+    assert unpack_article(pack_article(article)) == article
+    with Library.open([folder], tmp_path / "ix") as lib:
+        lib.update()
+        assert lib.get(article.id) == article and lib.get(article.id).raw == text
