@@ -29,6 +29,7 @@ Method (``benchmarks/stories_report.py`` shows what it does on real corpora):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import io
@@ -101,10 +102,14 @@ def _words(text: str) -> list[str]:
         keys.clear()
     words = _WORD.findall(text.lower().replace("’", "'"))
     found = list(map(keys.get, words))  # known words looked up in C
-    if None in found:
-        for i, key in enumerate(found):
+    i = -1
+    with contextlib.suppress(ValueError):
+        while True:  # the few new words, found in C too
+            i = found.index(None, i + 1)
+            key = keys.get(words[i])  # (a new word met twice is keyed once)
             if key is None:
-                found[i] = keys[words[i]] = _key(words[i])
+                key = keys[words[i]] = _key(words[i])
+            found[i] = key
     return list(filter(None, found))  # "": a word that carries nothing
 
 

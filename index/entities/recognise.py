@@ -181,6 +181,9 @@ class Recogniser:
             t = m.group()
             if t in STOP_CAPS and s not in gaz_starts:
                 continue  # "The", "But": never part of a name; the gap they leave breaks runs
+            if t.isalpha():  # most words: nothing to trim, no possessive, no hyphen
+                raw.append(Atom(s, e, t, False, None, tid))
+                continue
             last = t[-1]
             if last in ".-‐":
                 t = _trim(t, text, e)
