@@ -348,11 +348,17 @@ EDITS = 5  # one-file edits measured (median reported)
 EDITS_NOTE = f" ×{EDITS}"
 
 
+ADDED_NAME = "bench-added.json"
+
+
 def bench(n: int, work: Path, rounds: int, corpus: Path | None = None) -> dict:
     corpus = corpus or work / f"corpus-{n}"
     t = time.perf_counter()
     if not corpus.exists():
         build_corpus(n, corpus)
+    for stale in corpus.glob(f"*/{ADDED_NAME}"):  # a reused corpus: the last run's addition
+        if not (work / f"ix-{n}").exists():
+            stale.unlink()
     print(
         f"\n== {n} articles (corpus built in {time.perf_counter() - t:.1f}s at {corpus})",
         flush=True,
@@ -386,7 +392,7 @@ def bench(n: int, work: Path, rounds: int, corpus: Path | None = None) -> dict:
     f_up = sorted(f_ups, key=lambda r: r["seconds"])[EDITS // 2]
     source = json.loads(files[len(files) // 3].read_text(encoding="utf-8"))
     source["title"] += " (a follow-up)"
-    added = files[len(files) // 3].with_name("bench-added.json")
+    added = files[len(files) // 3].with_name(ADDED_NAME)
     added.write_text(json.dumps(source), encoding="utf-8")
     r_add = run_child("reader-update", str(corpus), str(ix))
     f_add = run_child("fts-update", str(corpus), str(db), str(added))
