@@ -17,6 +17,7 @@ segment written this way answers every term and phrase like one written by Whoos
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 from array import array
 from itertools import pairwise
@@ -48,10 +49,12 @@ class TextColumns:
         words = WORD.findall(text)
         if not words:
             return 0
-        get = self._ids.get
-        ids = [get(w, -1) for w in words]
-        if -1 in ids:
-            ids = [i if i >= 0 else self._new(w) for i, w in zip(ids, words, strict=True)]
+        ids = list(map(self._ids.get, words))  # known words looked up in C
+        i = -1
+        with contextlib.suppress(ValueError):
+            while True:  # the new words (many in a segment's first documents, then few)
+                i = ids.index(None, i + 1)
+                ids[i] = self._new(words[i])
         self.terms.extend(ids)
         self.docs.append(docnum)
         self.counts.append(len(ids))
