@@ -17,7 +17,6 @@ segment written this way answers every term and phrase like one written by Whoos
 
 from __future__ import annotations
 
-import contextlib
 import pickle
 from array import array
 from itertools import pairwise
@@ -30,6 +29,7 @@ from whoosh.writing import SegmentWriter
 from .analysis import WORD, FastText, stem_word
 from .blocks import SplitCodec, TermWriter, term_order
 from .bulk_keys import KeyPostings
+from .lookups import look_up
 
 
 class TextColumns:
@@ -49,12 +49,7 @@ class TextColumns:
         words = WORD.findall(text)
         if not words:
             return 0
-        ids = list(map(self._ids.get, words))  # known words looked up in C
-        i = -1
-        with contextlib.suppress(ValueError):
-            while True:  # the new words (many in a segment's first documents, then few)
-                i = ids.index(None, i + 1)
-                ids[i] = self._new(words[i])
+        ids = look_up(self._ids.get, words, self._new)
         self.terms.extend(ids)
         self.docs.append(docnum)
         self.counts.append(len(ids))

@@ -29,7 +29,6 @@ Method (``benchmarks/stories_report.py`` shows what it does on real corpora):
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import heapq
 import io
@@ -50,6 +49,7 @@ import numpy as np
 
 from .files import replace_file
 from .lexical import STOPWORDS, package_version, rarity, stem
+from .lookups import look_up
 from .model import Article, Story
 
 BODY_WORDS = 400  # content words of body text that describe the event
@@ -101,16 +101,14 @@ def _words(text: str) -> list[str]:
     if len(keys) > 1_000_000:
         keys.clear()
     words = _WORD.findall(text.lower().replace("’", "'"))
-    found = list(map(keys.get, words))  # known words looked up in C
-    i = -1
-    with contextlib.suppress(ValueError):
-        while True:  # the few new words, found in C too
-            i = found.index(None, i + 1)
-            key = keys.get(words[i])  # (a new word met twice is keyed once)
-            if key is None:
-                key = keys[words[i]] = _key(words[i])
-            found[i] = key
-    return list(filter(None, found))  # "": a word that carries nothing
+    return list(filter(None, look_up(keys.get, words, _new_key)))  # "": carries nothing
+
+
+def _new_key(word: str) -> str:
+    key = _KEYS.get(word)  # (a new word met twice is keyed once)
+    if key is None:
+        key = _KEYS[word] = _key(word)
+    return key
 
 
 def _key(word: str) -> str:
@@ -243,12 +241,7 @@ class ProfileTable:
         self.leads.append("" if p.title.strip() else p.lead)
         self.dates.append(p.date)
         for rows, terms in ((self._title, p.title_terms), (self._body, p.body_terms)):
-            ids = list(map(self.vocab.get, terms))  # known terms looked up in C
-            if None in ids:
-                ids = [
-                    self._term_id(t) if i is None else i for t, i in zip(terms, ids, strict=True)
-                ]
-            rows.add(ids, terms.values())
+            rows.add(look_up(self.vocab.get, list(terms), self._term_id), terms.values())
 
     def _term_id(self, term: str, rare: float | None = None) -> int:
         i = self.vocab.get(term)

@@ -420,7 +420,10 @@ class Recogniser:
         """``_piece`` of a one-word run, its commonest case (an unknown capitalised word
         that could be a name) decided without building pieces or asking twice what the
         word itself is (``_word_kind``)."""
-        if a.gaz is not None or a.text in HEADS:
+        if a.gaz is not None:  # a gazetteer name on its own (what ``_plain`` makes of it)
+            out.cands.append(self._gaz_cand(text, seg, a.start, a.end, a.gaz))
+            return
+        if a.text in HEADS:
             self._piece(text, seg, [a], upper, out, None)
             return
         t = a.text
