@@ -201,7 +201,7 @@ def _choose_title(paras: list[Paragraph]) -> tuple[str, int, bool]:
     end = _header_end(paras, 0)
     candidates = [
         i
-        for i in range(min(end, HEADER_LINES))
+        for i in range(end)
         if i + 1 < len(paras) and len(paras[i].text.split()) <= HEADLINE_MAX_WORDS
     ]
     if not candidates:
@@ -219,8 +219,14 @@ def _header_end(paras: list[Paragraph], start: int) -> int:
 
     That is the first body paragraph, or the end of the header window when the
     first lines are all short (a list, a poem, a stub): then they all compete.
+    The window holds HEADER_LINES distinct lines: a line printed again takes no room
+    (cleaning the output again, where the copies are gone, sees the same lines).
     """
-    stop = min(len(paras), start + HEADER_LINES)
+    seen: set[str] = set()
+    stop = start
+    while stop < len(paras) and len(seen) < HEADER_LINES:
+        seen.add(_key(paras[stop].text))
+        stop += 1
     for i in range(start, stop):
         if _is_body(paras[i]):
             return i

@@ -361,6 +361,10 @@ _TOKENS = (
 # a Markdown heading that reads as a sentence: as a title it would come back unmarked
 # from the article's own output, as running text
 @example(lines=["# the the the the the the the the the the the more:", "the"], sep="\n", fmt="md")
+# a headline pushed out of the first lines by repeated junk that cleaning then drops
+@example(
+    lines=["0"] * 4 + ["0\r0"] * 2 + ["the", "the", "the harbour", "harbour"], sep="\n", fmt="txt"
+)
 def test_cleaning_is_stable_on_generated_pages(lines, sep, fmt):
     text = sep.join(lines)
     first = clean(doc(text, format=fmt))
