@@ -102,3 +102,29 @@ def test_unseen_news_has_few_obviously_wrong_people():
                 bad += 1
     assert people > 200
     assert bad / people < 0.02
+
+
+def test_one_word_runs_are_decided_as_the_general_rules_decide_them(monkeypatch):
+    """The recogniser decides most runs (one capitalised word) on a fast path; on real
+    articles it must find exactly what the general rules (``_piece``) find."""
+    from index.entities import recognise
+    from index.entities.backend import recogniser
+    from index.entities.resolve import scan_article
+
+    articles = [a for path in SEEDS + BASIL[:150] for a in load_file(path)]
+    rec = recogniser()
+
+    def found() -> list[list[tuple]]:
+        return [
+            [(c.seg, c.start, c.end, c.type, c.evidence, c.sent_start) for c in scan.cands]
+            for scan in (scan_article(a, rec) for a in articles)
+        ]
+
+    fast = found()
+    monkeypatch.setattr(
+        recognise.Recogniser,
+        "_one",
+        lambda self, text, seg, a, upper, out: self._piece(text, seg, [a], upper, out, None),
+    )
+    assert found() == fast
+    assert sum(map(len, fast)) > 5000  # (real text, many runs)
