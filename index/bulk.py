@@ -43,6 +43,7 @@ class TextColumns:
         self.terms = array("i")  # every word's term id, documents in docnum order
         self.docs = array("i")  # docnums holding words
         self.counts = array("i")  # words in each of those
+        self._lengths: dict[int, int] | None = None
 
     def add(self, docnum: int, text: str) -> int:
         """Add a document's text; returns its length in words (Whoosh's field length)."""
@@ -54,6 +55,18 @@ class TextColumns:
         self.docs.append(docnum)
         self.counts.append(len(ids))
         return len(ids)
+
+    def close(self) -> None:
+        """No more documents: the word lookups go (what ``prepare_unit`` saves is the
+        term ids, their stems and the documents' counts)."""
+        self._ids, self._by_stem = {}, {}
+
+    def length(self, docnum: int) -> int:
+        """A document's length in words, once every document is in (``prepare_unit``
+        adds them in a worker while the stories are grouped; ``write_chunk`` asks)."""
+        if self._lengths is None:
+            self._lengths = dict(zip(self.docs.tolist(), self.counts.tolist(), strict=True))
+        return self._lengths.get(docnum, 0)
 
     def _new(self, word: str) -> int:
         i = self._ids.get(word)
@@ -98,11 +111,16 @@ class BulkWriter(SegmentWriter):
     """A SegmentWriter (split codec) that writes every indexed field in bulk.  It only
     adds documents: nothing goes to Whoosh's posting pool, so it cannot merge."""
 
-    def __init__(self, ix: Any, **kwargs: Any) -> None:
+    def __init__(self, ix: Any, text: dict[str, TextColumns] | None = None, **kwargs: Any) -> None:
+        """``text``: the text fields' words of every document this writer will be given,
+        in order, made beforehand (``build.prepare_unit``)."""
         super().__init__(ix, codec=SplitCodec(), **kwargs)
         columns = self.perdocwriter._colwriters
         columns["_stored"] = StoredFields(columns["_stored"]._child)
-        self._text = {name: TextColumns(boost) for name, boost in bulk_fields(self.schema).items()}
+        self._ready = text is not None
+        if text is None:
+            text = {name: TextColumns(boost) for name, boost in bulk_fields(self.schema).items()}
+        self._text = text
         self._keys = {
             name: KeyPostings(field)
             for name, field in self.schema.items()
@@ -129,7 +147,7 @@ class BulkWriter(SegmentWriter):
                 length = 0
                 columns = self._text.get(name)
                 if columns is not None:
-                    length = columns.add(docnum, value)
+                    length = columns.length(docnum) if self._ready else columns.add(docnum, value)
                 elif field.indexed:
                     length = self._keys[name].add(docnum, value)
                 perdoc.add_field(name, field, value if field.stored else None, length)

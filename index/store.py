@@ -51,10 +51,12 @@ from whoosh.filedb.filestore import FileStorage
 
 from . import blocks, corpus_pass
 from .build import (
+    PREPARED_SUFFIX,
     TMP_PREFIX,
     Job,
     Outcome,
     Pool,
+    Preparer,
     Read,
     SpooledArticles,
     adopt_segment,
@@ -569,6 +571,7 @@ class _Updater:
         todo = list(chunks(jobs))
         reads: list[Read] = []
         committed = False
+        preparer: Preparer | None = None
         # the profiles' term counts wait for the story pass in files, not in memory
         spill = self.gdir / f"{TMP_PREFIX}profiles-{os.getpid()}"
         table = ProfileTable(spill=spill)
@@ -580,16 +583,20 @@ class _Updater:
                 # list loaded already and a core to spare (this process would grow by
                 # the list's ~35 MB right before its peak, the story pass)
                 pool.executor.submit(save_word_keys)
+                units = write_units([read.docs for read in reads])
+                spools = [[reads[i].spool for i in unit if reads[i].spool] for unit in units]
+                preparer = Preparer(pool, str(self.gdir), self.ix.schema, spools)
                 where = {i: (r.spool, o) for r in reads if r.spool for i, o in r.offsets.items()}
                 for read in reads:
                     read.offsets = {}  # ``where`` has them (at 100k the pass needs the room)
                 done = corpus_pass.finalize_new(table, survey, SpooledArticles(where), first)
                 values = done.values
+                units = _prepared_last(units, preparer.stop())
                 self._keep_model(done.model)
                 self.done, self.total = 0, len(where)
                 del table, survey, where, first
                 self.tick(IndexProgress(0, self.total, phase="indexing"))
-                for group, segment, tmp in self._write_all(pool, reads, values):
+                for group, segment, tmp in self._write_all(pool, reads, units, values):
                     outcomes = [o for read in group for o in read.outcomes]
                     put = [self._entry(o, entries.get(o.path)) for o in outcomes]
                     for outcome in outcomes:
@@ -604,7 +611,13 @@ class _Updater:
             self.done, self.total = 0, len(jobs)
             return False
         finally:
+            if preparer is not None:
+                preparer.join()
             for leftover in self.gdir.glob(f"{spill.name}*"):  # left by a failed pass
+                leftover.unlink(missing_ok=True)
+            # words prepared for a unit whose write did not wait for them (the pool is
+            # closed: no worker writes any more)
+            for leftover in self.gdir.glob(f"{TMP_PREFIX}*{PREPARED_SUFFIX}"):
                 leftover.unlink(missing_ok=True)
             for read in reads:
                 if read.spool:
@@ -649,15 +662,17 @@ class _Updater:
         self._drain(pool.queue, queue_mod, phase="reading")
         return survey, first
 
-    def _write_all(self, pool: Pool, reads: list[Read], values: dict) -> Iterator[tuple]:
+    def _write_all(
+        self, pool: Pool, reads: list[Read], units: list[list[int]], values: dict
+    ) -> Iterator[tuple]:
         """Step 2 of ``_build_once``: (reads, segment, its temp dir) as each group of
-        reads (``write_units``) is written."""
+        reads (``units``, see ``write_units``) is written."""
         import queue as queue_mod
         from concurrent.futures import FIRST_COMPLETED, wait
 
         schema = self.ix.schema
         pending = {}
-        for unit in write_units([read.docs for read in reads]):
+        for unit in units:
             group = [reads[i] for i in unit]
             spools = [read.spool for read in group if read.spool]
             if not spools:  # nothing but skipped files
@@ -1178,3 +1193,11 @@ def _replace(report: IndexReport, **changes: Any) -> IndexReport:
     from dataclasses import replace
 
     return replace(report, **changes)
+
+
+def _prepared_last(units: list[list[int]], prepared: list[int]) -> list[list[int]]:
+    """Step 2's order: the units still to analyse, biggest first as ``write_units`` made
+    them, then the prepared ones (cheaper), the one perhaps still being prepared last
+    (by the time a worker takes it, its words are ready)."""
+    done = set(prepared)
+    return [u for i, u in enumerate(units) if i not in done] + [units[i] for i in prepared]

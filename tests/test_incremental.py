@@ -13,6 +13,7 @@ from test_store_helpers import (
 )
 
 from index import build, store
+from index.schema import build_schema
 from index.store import Library
 
 
@@ -182,15 +183,22 @@ def test_parallel_build_matches_in_process_build(tmp_path, monkeypatch):
     assert sorted(par_hits) == sorted(seq_hits)
 
 
-def test_a_first_build_writes_each_document_once_with_what_a_full_pass_gives(tmp_path, monkeypatch):
+@pytest.mark.parametrize("words_ahead", [False, True])
+def test_a_first_build_writes_each_document_once_with_what_a_full_pass_gives(
+    tmp_path, monkeypatch, words_ahead
+):
     """The parallel first build groups stories before writing (build.read_chunk,
     write_chunk): every stored field (story, borrowed dates, corpus-wide entity names)
     equals what indexing and then running the corpus pass gives, no document is
-    rewritten, and no spool file is left behind."""
+    rewritten, and no spool file is left behind.  ``words_ahead``: the story pass
+    waits until a worker has prepared a unit's words (as at 100k, where the pass
+    takes 10 s), so step 2 writes from them."""
     import shutil
+    import time
 
     from test_store_helpers import SEEDS
 
+    from index import corpus_pass
     from index.schema import unpack_article
 
     folder = tmp_path / "c"
@@ -210,9 +218,23 @@ def test_a_first_build_writes_each_document_once_with_what_a_full_pass_gives(tmp
         return fields
 
     with Library.open([folder], tmp_path / "par") as par:
-        report = par.update()
-        par_fields = stored(par)
         gdir = par._gen_dir
+        waited = []
+        group = corpus_pass.finalize_new
+        if words_ahead:
+
+            def slow_pass(*args, **kwargs):
+                deadline = time.monotonic() + 30
+                while not list(gdir.glob("*.words")) and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                waited.append(bool(list(gdir.glob("*.words"))))
+                return group(*args, **kwargs)
+
+            monkeypatch.setattr(corpus_pass, "finalize_new", slow_pass)
+        report = par.update()
+        monkeypatch.setattr(corpus_pass, "finalize_new", group)
+        assert waited == ([True] if words_ahead else [])
+        par_fields = stored(par)
         searcher = par.searcher()
         assert searcher.doc_count_all() == searcher.doc_count()  # none written twice
     assert not list(gdir.glob(f"{build.TMP_PREFIX}*"))
@@ -718,3 +740,52 @@ def test_a_file_is_hashed_alike_whether_parsed_or_skipped_as_too_large(tmp_path,
     assert not skipped.docs and "large" in (skipped.reason or "")
     assert parsed.hash == skipped.hash == ingest.file_hash(path)
     assert ingest.parse_file(str(path), known_hash=parsed.hash).unchanged
+
+
+def _segment_contents(segment, tmp) -> tuple:
+    """Everything a search can see in one written segment: stored fields, each
+    document's body length and, for every term of every field, each posting's
+    document, weight and positions."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.reading import SegmentReader
+
+    reader = SegmentReader(FileStorage(tmp), build_schema(), segment)
+    stored = [dict(f) for f in reader.all_stored_fields()]
+    lengths = [reader.doc_field_length(d, "body") for d in range(reader.doc_count_all())]
+    postings = {}
+    for field, term in reader.all_terms():
+        positions = reader.schema[field].format.supports("positions")
+        m = reader.postings(field, term)
+        items = []
+        while m.is_active():
+            value = tuple(m.value_as("positions")) if positions else None
+            items.append((m.id(), m.weight(), value))
+            m.next()
+        postings[(field, term)] = items
+    reader.close()
+    return stored, lengths, postings
+
+
+def test_words_prepared_while_stories_are_grouped_write_the_same_segment(tmp_path):
+    """Step 2's words can be made ahead (build.prepare_unit, on the core the story pass
+    leaves idle): the segment written from them is the one written without them."""
+    folder = tmp_path / "c"
+    make_corpus(folder, 30)
+    jobs = [(str(p.resolve()), None, {}) for p in sorted(folder.glob("*.json"))]
+    gdir = tmp_path / "g"
+    gdir.mkdir()
+    plain = build.read_chunk(str(gdir), jobs[:12]), build.read_chunk(str(gdir), jobs[12:])
+    ahead = build.read_chunk(str(gdir), jobs[:12]), build.read_chunk(str(gdir), jobs[12:])
+    spools = [r.spool for r in ahead]
+    path = build.prepare_unit(str(gdir), build_schema(), spools)
+    assert path == build.prepared_path(spools) and os.path.exists(path)
+    values = {next(iter(r.offsets)): {"story": "s-shared"} for r in plain}
+    a = build.write_chunk(str(gdir), build_schema(), [r.spool for r in plain], values)
+    b = build.write_chunk(str(gdir), build_schema(), spools, values)
+    assert not os.path.exists(path)  # used up
+    first, second = _segment_contents(*a), _segment_contents(*b)
+    assert first == second
+    stored, lengths, postings = first
+    assert len(stored) == 30 and sum(lengths) > 0
+    assert any(f.get("story") == "s-shared" for f in stored)
+    assert any(field == "body" for field, _ in postings)
