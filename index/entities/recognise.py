@@ -92,8 +92,8 @@ _LITERAL_BEFORE = frozenset(
 )
 
 
-# what a lone unknown capitalised word is (Recogniser._word_kind)
-_SPECIAL, _NOT_NAME, _NAME, _COMMON_NAME = range(4)
+# what a lone unknown capitalised word is, whatever its context (Recogniser._kind)
+_ACRONYM, _PRODUCT_NAME, _NOT_NAME, _NAME, _COMMON_NAME = range(5)
 _KINDS_MAX = 200_000
 
 
@@ -419,7 +419,7 @@ class Recogniser:
     def _one(self, text, seg, a: Atom, upper, out: SegmentScan) -> None:
         """``_piece`` of a one-word run, its commonest case (an unknown capitalised word
         that could be a name) decided without building pieces or asking twice what the
-        word itself is (``_word_kind``)."""
+        word itself is (``_kind``)."""
         if a.gaz is not None:  # a gazetteer name on its own (what ``_plain`` makes of it)
             out.cands.append(self._gaz_cand(text, seg, a.start, a.end, a.gaz))
             return
@@ -427,12 +427,8 @@ class Recogniser:
             self._piece(text, seg, [a], upper, out, None)
             return
         t = a.text
-        kind = self._kinds.get(t)
-        if kind is None:
-            if len(self._kinds) >= _KINDS_MAX:
-                self._kinds.clear()
-            kind = self._kinds[t] = self._word_kind(t)
-        if kind == _SPECIAL:
+        kind = self._kind(t)
+        if kind == _ACRONYM or kind == _PRODUCT_NAME:
             self._unknown(text, seg, [a], upper, out)
             return
         if kind == _NOT_NAME:
@@ -460,14 +456,22 @@ class Recogniser:
             Cand(seg, s, a.end, t, type_, None, evidence, sent_start=sent_start, words=(t,))
         )
 
+    def _kind(self, t: str) -> int:
+        """What a capitalised word is on its own (asked once per distinct word)."""
+        kind = self._kinds.get(t)
+        if kind is None:
+            if len(self._kinds) >= _KINDS_MAX:
+                self._kinds.clear()
+            kind = self._kinds[t] = self._word_kind(t)
+        return kind
+
     def _word_kind(self, t: str) -> int:
-        """What a lone unknown capitalised word is, whatever its context (see ``_one``)."""
         if t.isupper() and t.isalpha() and len(t) >= 2 and "." not in t:
-            return _SPECIAL  # an acronym, or shouting
+            return _ACRONYM  # an acronym, or shouting
         product = _PRODUCT.match(t)
         if product and self.common.get(product.group(1).lower(), 0) < 3.5:
-            return _SPECIAL
-        if not (_NAME_ATOM.match(t) or t in NAME_SUFFIXES):
+            return _PRODUCT_NAME  # "Hwasong-17"
+        if not _name_word(t):
             return _NOT_NAME
         return _COMMON_NAME if self.common.get(t.lower(), 0) >= 4.0 else _NAME
 
@@ -714,7 +718,8 @@ class Recogniser:
         sent_start = self._sentence_start(text, first.start)
         if len(atoms) == 1:
             t = first.text
-            if t.isupper() and t.isalpha() and len(t) >= 2 and "." not in t:
+            kind = self._kind(t)
+            if kind == _ACRONYM:
                 if upper or t in NOT_ORG_ACRONYMS or t in self.gaz.ignore:
                     return
                 entry = self.gaz.forms.get(t.title()) if len(t) >= 4 else None
@@ -729,7 +734,7 @@ class Recogniser:
                 type_ = "ORG" if len(t) >= 3 else None
                 out.cands.append(self._cand(text, seg, atoms, type_, "acronym", sent_start))
                 return
-            if _PRODUCT.match(t) and self.common.get(_PRODUCT.match(t).group(1).lower(), 0) < 3.5:
+            if kind == _PRODUCT_NAME:
                 out.cands.append(self._cand(text, seg, atoms, "FAC", "product"))
                 return
         for k, a in enumerate(atoms[:-1]):
@@ -798,7 +803,7 @@ class Recogniser:
         t = a.text
         if a.gaz is not None and not (a.gaz.weak and " " not in t):
             return False
-        return bool(_NAME_ATOM.match(t)) or t in NAME_SUFFIXES
+        return _name_word(t)
 
     # -- candidates -----------------------------------------------------------------
 
@@ -912,6 +917,11 @@ class Recogniser:
                 text[max(0, c.start - 30) : c.start]
             ):
                 out.aka.append((c, c.type))
+
+
+def _name_word(t: str) -> bool:
+    """Is the word shaped like a part of a person's name ("Hamada", "J.", "Jr.")?"""
+    return bool(_NAME_ATOM.match(t)) or t in NAME_SUFFIXES
 
 
 def _trim(t: str, text: str, end: int) -> str:
